@@ -1,0 +1,43 @@
+"""Project configuration as plain values: paths, thresholds and seeds.
+
+Nothing here reads files or creates folders; functions elsewhere do I/O when called.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+PROJECT_ROOT = PACKAGE_DIR.parent
+
+SCHEMA_PATH = PACKAGE_DIR / "schema.yaml"
+PUBLISHED_FIGURES_PATH = PACKAGE_DIR / "reference" / "published-figures.csv"
+
+DEFAULT_DATA_DIR = PROJECT_ROOT / "synthetic_data" / "data"
+EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"
+CHAPTERS_DIR = PROJECT_ROOT / "chapters"
+QUARTO_CONFIG = PROJECT_ROOT / "_quarto.yml"
+BUILD_DIR = PROJECT_ROOT / "_build"
+BOOK_DIR = PROJECT_ROOT / "_book"
+
+# Synthetic data
+DEFAULT_SEED = 20180801
+N_SITES = 18
+
+# Statistical disclosure control (NHS secondary-care convention)
+SDC_SUPPRESS_MAX = 7  # counts 1..7 are suppressed
+SDC_ROUND_BASE = 5  # other counts are rounded to the nearest 5
+SDC_MIN_N_FOR_MEAN = 8  # means only where n >= 8
+SDC_SYMBOL = "*"
+
+# Smallest group a model is fitted to; smaller groups are "not estimated (n too small)"
+MIN_N_FOR_MODEL = 30
+
+# Economics defaults (GBP)
+DEFAULT_WTP = 30_000.0
+ALTERNATIVE_WTP = 20_000.0
+DEFAULT_PSA_DRAWS = 5_000
+MIN_PSA_DRAWS = 100
+
+# Evaluation years, as labels used in the report
+YEARS = (1, 2, 3)

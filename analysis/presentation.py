@@ -1,0 +1,93 @@
+"""Display helpers used by the chapter notebooks: prose, tables and figures.
+
+Prose and tables are emitted as Markdown outputs, which both Quarto and the
+pandoc fallback render as real text and real tables.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+
+import pandas as pd
+
+
+def format_count(value: float | int | str | None) -> str:
+    """A count with thousands separators; suppressed or missing values pass through."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if isinstance(value, str):
+        return value
+    return f"{int(round(value)):,}"
+
+
+def format_percent(value: float | None, decimals: int = 0) -> str:
+    """A percentage given as a fraction (0.85 -> '85%'), without spurious decimals."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    return f"{value * 100:.{decimals}f}%"
+
+
+def format_gbp(value: float, decimals: int = 2) -> str:
+    """Pounds sterling with thousands separators: 2514.6 -> '£2,514.60'."""
+    sign = "-" if value < 0 else ""
+    return f"{sign}£{abs(value):,.{decimals}f}"
+
+
+def markdown_table(frame: pd.DataFrame, index: bool = False) -> str:
+    """A pipe table of a DataFrame, with cells escaped so data stay inert text."""
+    shown = frame.reset_index() if index else frame
+    shown = shown.map(_escape_cell)
+    shown.columns = [_escape_cell(c) for c in shown.columns]
+    return shown.to_markdown(index=False)
+
+
+def _escape_cell(value: object) -> str:
+    if isinstance(value, float) and math.isnan(value):
+        return "–"
+    text = str(value)
+    return escape_markdown(text)
+
+
+def escape_markdown(text: str) -> str:
+    """Escape characters that would let data become markup (HTML, links, emphasis)."""
+    replacements = {
+        "\\": "\\\\",
+        "<": "&lt;",
+        ">": "&gt;",
+        "|": "\\|",
+        "*": "\\*",
+        "_": "\\_",
+        "[": "\\[",
+        "]": "\\]",
+        "`": "\\`",
+        "@": "\\@",
+        "\n": " ",
+    }
+    return "".join(replacements.get(ch, ch) for ch in text)
+
+
+def bullet_list(items: Iterable[str]) -> str:
+    """Markdown bullet list."""
+    return "\n".join(f"- {item}" for item in items)
+
+
+def show_markdown(text: str) -> None:
+    """Emit Markdown (prose with computed numbers) as a cell output."""
+    from IPython.display import Markdown, display
+
+    display(Markdown(text))
+
+
+def show_table(frame: pd.DataFrame, index: bool = False) -> None:
+    """Emit a DataFrame as a Markdown table output (caption comes from the cell's tbl-cap)."""
+    show_markdown(markdown_table(frame, index=index))
+
+
+def show_figure(figure) -> None:
+    """Display a matplotlib figure once and release it."""
+    import matplotlib.pyplot as plt
+    from IPython.display import display
+
+    display(figure)
+    plt.close(figure)
