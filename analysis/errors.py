@@ -22,6 +22,10 @@ class ValidationFailed(StairsError):
 
     exit_code = 1
 
+    def __init__(self, message: str, report: object = None):
+        super().__init__(message)
+        self.report = report
+
 
 class BuildError(StairsError):
     """A build stage failed (execution of a chapter, rendering or publishing)."""

@@ -1,0 +1,80 @@
+"""The book's structure, read from `_quarto.yml`: its single source of title and chapter order."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from analysis.config import PROJECT_ROOT, QUARTO_CONFIG
+from analysis.errors import ParameterError
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """One entry of the book: a notebook to execute, or a plain Quarto markdown page."""
+
+    id: str
+    source: Path  # relative to the project root
+    appendix: bool = False
+
+    @property
+    def is_notebook(self) -> bool:
+        """True when the chapter is executed by papermill."""
+        return self.source.suffix == ".ipynb"
+
+
+@dataclass(frozen=True)
+class Book:
+    """Title, authors and ordered chapters of the report."""
+
+    title: str
+    subtitle: str
+    author: str
+    chapters: tuple[Chapter, ...]
+    config: dict
+
+    @property
+    def notebooks(self) -> tuple[Chapter, ...]:
+        """Chapters that papermill executes, in book order."""
+        return tuple(c for c in self.chapters if c.is_notebook)
+
+    def chapter(self, chapter_id: str) -> Chapter:
+        """The chapter with this id, or a ParameterError that lists the valid ids."""
+        for chapter in self.chapters:
+            if chapter.id == chapter_id and chapter.is_notebook:
+                return chapter
+        valid = ", ".join(c.id for c in self.notebooks)
+        raise ParameterError(f"unknown chapter {chapter_id!r}; valid chapters: {valid}")
+
+
+def read_book(path: Path = QUARTO_CONFIG) -> Book:
+    """Parse `_quarto.yml` into a Book."""
+    config = yaml.safe_load(path.read_text(encoding="utf-8"))
+    book = config["book"]
+    chapters = [_chapter(entry, appendix=False) for entry in book.get("chapters", [])]
+    chapters += [_chapter(entry, appendix=True) for entry in book.get("appendices", [])]
+    return Book(
+        title=book["title"],
+        subtitle=book.get("subtitle", ""),
+        author=_authors(book.get("author", "")),
+        chapters=tuple(chapters),
+        config=config,
+    )
+
+
+def _chapter(entry: str | dict, appendix: bool) -> Chapter:
+    source = Path(entry if isinstance(entry, str) else entry["href"])
+    return Chapter(id=source.stem, source=source, appendix=appendix)
+
+
+def _authors(author: str | list) -> str:
+    if isinstance(author, list):
+        return ", ".join(a if isinstance(a, str) else a.get("name", "") for a in author)
+    return author
+
+
+def project_path(relative: Path) -> Path:
+    """Absolute path of a file named relative to the project root."""
+    return PROJECT_ROOT / relative

@@ -1,0 +1,258 @@
+"""`stairs-report`: generate, validate, run one chapter, build the report, list figures.
+
+User errors (our StairsError types) become one clear line and a non-zero exit;
+tracebacks are kept for bugs.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from analysis import config
+from analysis.errors import StairsError, ValidationFailed
+
+app = typer.Typer(
+    help="Build the SECURE STAIRS evaluation report from data, reproducibly.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+console = Console(stderr=True)
+out = Console()
+
+DataOption = Annotated[
+    Path | None,
+    typer.Option("--data", help="Data folder (default: the bundled synthetic data)."),
+]
+
+
+def user_errors(command):
+    """Turn user errors into one line on stderr and their exit code."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except ValidationFailed as exc:
+            if exc.report is not None:
+                from analysis.validation.gate import failures_table
+
+                console.print(failures_table(exc.report))
+            console.print(f"[bold red]error:[/] {exc}", highlight=False)
+            raise typer.Exit(exc.exit_code) from None
+        except StairsError as exc:
+            console.print(f"[bold red]error:[/] {exc}", highlight=False)
+            raise typer.Exit(exc.exit_code) from None
+        except KeyboardInterrupt:
+            console.print("[bold red]interrupted:[/] the published report is unchanged")
+            raise typer.Exit(130) from None
+
+    return wrapper
+
+
+def _data_dir(data: Path | None) -> Path:
+    from analysis.loading import resolve_data_dir
+
+    return resolve_data_dir(data)
+
+
+@app.command()
+@user_errors
+def generate(
+    seed: Annotated[int, typer.Option(help="Random seed.")] = config.DEFAULT_SEED,
+    scale: Annotated[int, typer.Option(help="Multiply volumes by this factor.")] = 1,
+    out_dir: Annotated[
+        Path, typer.Option("--out", help="Output folder.")
+    ] = config.DEFAULT_DATA_DIR,
+) -> None:
+    """Write the synthetic dataset (deterministic for a given seed)."""
+    from synthetic_data.generate import write_dataset
+
+    with console.status(f"generating synthetic data (seed {seed}, scale {scale})"):
+        written = write_dataset(out_dir, seed=seed, scale=scale)
+    out.print(f"wrote {len(written)} files to {out_dir}")
+
+
+@app.command()
+@user_errors
+def validate(
+    data: DataOption = None,
+    results: Annotated[
+        Path, typer.Option(help="Where to write results and Data Docs.")
+    ] = config.BUILD_DIR / "validation",
+) -> None:
+    """Run the data-quality gate; exit 1 if any rule fails."""
+    from analysis.pipeline.gate_cache import run_gate_and_summarise
+    from analysis.validation.gate import failures_table
+
+    data_dir = _data_dir(data)
+    with console.status(f"validating {data_dir}"):
+        report = run_gate_and_summarise(data_dir, results)
+    if not report.passed:
+        console.print(failures_table(report))
+        console.print(f"[bold red]error:[/] {len(report.failures)} rule(s) failed for {data_dir}")
+        raise typer.Exit(1)
+    out.print(f"all suites passed for {data_dir}; results in {results}")
+
+
+@app.command(
+    context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
+    epilog="Parameters: -p NAME VALUE (repeatable), e.g. stairs-report run topic-5 -p wtp 20000",
+)
+@user_errors
+def run(
+    ctx: typer.Context,
+    chapter: Annotated[str, typer.Argument(help="Chapter id, e.g. topic-1.")],
+    data: DataOption = None,
+    out_dir: Annotated[
+        Path, typer.Option("--out", help="Folder for the executed notebook.")
+    ] = config.BUILD_DIR / "runs",
+) -> None:
+    """Execute one chapter with papermill and print where the executed notebook went."""
+    from analysis.book import read_book
+    from analysis.pipeline.execute import execute_chapter
+    from analysis.pipeline.parameters import coerce_parameters, declared_parameters
+
+    book = read_book()
+    selected = book.chapter(chapter)
+    source = config.PROJECT_ROOT / selected.source
+    declared = declared_parameters(source)
+    raw = _pairs(ctx.args)
+    parameters = coerce_parameters(chapter, raw, declared)
+    data_dir = _data_dir(data if data is not None else parameters.get("data_dir") or None)
+    if "data_dir" in declared:
+        parameters["data_dir"] = str(data_dir)
+    _precheck(parameters, data_dir)
+    output = out_dir / _run_name(chapter, raw)
+    with console.status(f"executing {chapter}"):
+        result = execute_chapter(chapter, source, output, parameters)
+    out.print(str(result.output))
+    console.print(f"{chapter} executed in {result.seconds:.1f} s")
+
+
+def _pairs(arguments: list[str]) -> dict[str, str]:
+    """Parse `-p NAME VALUE` pairs left over by the option parser."""
+    from analysis.errors import ParameterError
+
+    pairs: dict[str, str] = {}
+    items = list(arguments)
+    while items:
+        flag = items.pop(0)
+        if flag not in ("-p", "--param") or len(items) < 2:
+            raise ParameterError(
+                f"unexpected argument {flag!r}: parameters are given as -p NAME VALUE, "
+                "e.g. -p wtp 20000"
+            )
+        name, value = items.pop(0), items.pop(0)
+        pairs[name] = value
+    return pairs
+
+
+def _run_name(chapter: str, raw: dict[str, str]) -> str:
+    """Output names carry their parameters, so two runs never overwrite each other."""
+    suffix = "".join(
+        f"__{k}_{''.join(c if c.isalnum() else '-' for c in v)}" for k, v in sorted(raw.items())
+    )
+    return f"{chapter}{suffix}.ipynb"
+
+
+def _precheck(parameters: dict, data_dir: Path) -> None:
+    """Refuse bad site/years/setting_types before starting a kernel."""
+    from analysis.chapter import check_setting_types, check_site, check_years
+    from analysis.pipeline.build import site_ids
+
+    if "years" in parameters:
+        parameters["years"] = list(check_years(parameters["years"]))
+    if "setting_types" in parameters:
+        parameters["setting_types"] = list(check_setting_types(parameters["setting_types"]))
+    if parameters.get("site"):
+        parameters["site"] = check_site(parameters["site"], site_ids(data_dir)) or ""
+
+
+@app.command()
+@user_errors
+def build(
+    data: DataOption = None,
+    to: Annotated[str, typer.Option("--to", help="Formats: html,pdf")] = "html,pdf",
+    out_dir: Annotated[Path, typer.Option("--out", help="Book folder.")] = config.BOOK_DIR,
+    build_dir: Annotated[
+        Path, typer.Option("--build-dir", help="Folder for executed notebooks and caches.")
+    ] = config.BUILD_DIR,
+    site: Annotated[
+        list[str] | None, typer.Option("--site", help="Build this site's report (repeatable).")
+    ] = None,
+    all_sites: Annotated[
+        bool, typer.Option("--all-sites", help="Build the national and every site report.")
+    ] = False,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Parallel chapters.")] = max(
+        1, os.cpu_count() or 1
+    ),
+    force: Annotated[bool, typer.Option("--force", help="Re-execute every chapter.")] = False,
+) -> None:
+    """Gate, execute every chapter, render HTML and PDF, publish atomically."""
+    from analysis.pipeline.build import Builder, BuildOptions, site_ids
+    from analysis.pipeline.progress import BuildProgress
+
+    data_dir = _data_dir(data)
+    formats = tuple(f.strip() for f in to.split(",") if f.strip())
+    if all_sites:
+        scopes: tuple[str | None, ...] = (None, *site_ids(data_dir))
+    elif site:
+        scopes = tuple(s.strip().upper() for s in site)
+    else:
+        scopes = (None,)
+    options = BuildOptions(
+        data_dir=data_dir,
+        book_dir=out_dir,
+        build_dir=build_dir,
+        formats=formats,
+        sites=scopes,
+        jobs=max(1, jobs),
+        force=force,
+    )
+    with BuildProgress(console) as progress:
+        builder = Builder(options, report=progress.update)
+        console.print(f"renderer: {builder.renderer.description}")
+        summary = builder.run()
+    progress.print_summary(summary)
+    out.print(f"report published in {out_dir}")
+
+
+@app.command()
+@user_errors
+def figures(
+    data: DataOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Every published figure recomputed from the data, beside the printed value."""
+    from analysis.published_figures import reproduce_published_figures
+
+    table = reproduce_published_figures(_data_dir(data))
+    if as_json:
+        sys.stdout.write(table.to_json(orient="records", indent=1) + "\n")
+        return
+    from rich.table import Table
+
+    shown = Table(title="Published figures, recomputed")
+    columns = ("id", "printed", "numerator", "denominator", "percent", "value", "status")
+    for column in columns:
+        shown.add_column(column)
+    for row in table.to_dict(orient="records"):
+        shown.add_row(*(_cell(row.get(c)) for c in columns))
+    out.print(shown)
+
+
+def _cell(value) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    return str(value)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

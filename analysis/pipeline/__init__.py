@@ -1,0 +1,1 @@
+"""Build stages: gate -> execute -> render -> publish."""

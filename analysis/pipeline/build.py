@@ -1,0 +1,443 @@
+"""The build: gate -> execute (incremental, parallel) -> render -> publish, per report scope.
+
+A scope is the national report or one site's report. Each scope executes into its
+own folder under `_build/` and renders into its own folder of the book, so no
+report's figures or files overwrite another's.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import multiprocessing
+import os
+import shutil
+from collections.abc import Callable
+from concurrent.futures import FIRST_EXCEPTION, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from analysis.book import Book, Chapter, read_book
+from analysis.config import BOOK_DIR, BUILD_DIR, PROJECT_ROOT, YEARS
+from analysis.errors import BuildError, DataError, ParameterError
+from analysis.pipeline import publish as publishing
+from analysis.pipeline.cache import (
+    CacheKey,
+    Manifest,
+    code_fingerprint,
+    environment_fingerprint,
+    file_sha256,
+    text_sha256,
+)
+from analysis.pipeline.parameters import declared_parameters
+from analysis.pipeline.render import FORMATS, Renderer, detect_renderer, render_book
+from analysis.provenance import build_time, collect_inputs
+
+NATIONAL = "national"
+SETTING_TYPES = ["YOI", "STC", "SCH"]
+PROJECT_FILES = ("_quarto.yml",)
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """What to build and where."""
+
+    data_dir: Path
+    book_dir: Path = BOOK_DIR
+    build_dir: Path = BUILD_DIR
+    formats: tuple[str, ...] = FORMATS
+    sites: tuple[str | None, ...] = (None,)  # None is the national report
+    jobs: int = max(1, os.cpu_count() or 1)
+    force: bool = False
+    gate: bool = True
+
+
+@dataclass
+class ChapterRun:
+    """What happened to one chapter of one scope."""
+
+    scope: str
+    chapter: str
+    status: str  # "cached", "executed" or "failed"
+    seconds: float = 0.0
+
+
+@dataclass
+class BuildSummary:
+    """What a build did, for the CLI and the benchmarks."""
+
+    renderer: Renderer
+    runs: list[ChapterRun] = field(default_factory=list)
+    rendered: list[str] = field(default_factory=list)
+    gate_seconds: float = 0.0
+    gate_cached: bool = False
+    render_seconds: float = 0.0
+
+    @property
+    def executed(self) -> list[ChapterRun]:
+        """Chapters that were executed (not taken from the cache)."""
+        return [r for r in self.runs if r.status == "executed"]
+
+
+Reporter = Callable[[ChapterRun], None]
+
+
+def scope_name(site: str | None) -> str:
+    """Folder name of a report scope."""
+    return NATIONAL if site is None else site
+
+
+def site_ids(data_dir: Path) -> list[str]:
+    """Site ids in the site register, read without pandas."""
+    register = data_dir / "sites.csv"
+    try:
+        with open(register, encoding="utf-8", newline="") as handle:
+            return [row["site_id"] for row in csv.DictReader(handle)]
+    except (OSError, KeyError, UnicodeDecodeError) as exc:
+        raise DataError(f"{register}: cannot read the site register ({exc})") from exc
+
+
+def check_sites(requested: tuple[str | None, ...], data_dir: Path) -> tuple[str | None, ...]:
+    """Requested scopes, with unknown site ids refused (listing the valid ones)."""
+    known = site_ids(data_dir)
+    for site in requested:
+        if site is not None and site not in known:
+            raise ParameterError(f"unknown site {site!r}; valid sites: {', '.join(known)}")
+    return requested
+
+
+def chapter_parameters(
+    chapter: Chapter, site: str | None, data_dir: Path, extras: dict[str, Any]
+) -> dict[str, Any]:
+    """Parameters injected into one chapter: only those its parameters cell declares."""
+    declared = declared_parameters(PROJECT_ROOT / chapter.source)
+    offered = {
+        "data_dir": str(data_dir),
+        "site": site or "",
+        "years": list(YEARS),
+        "setting_types": SETTING_TYPES,
+        **extras,
+    }
+    return {name: value for name, value in offered.items() if name in declared}
+
+
+def _execute_task(args: tuple) -> tuple[str, str, float, tuple[str, ...]]:
+    """Worker: execute one chapter (runs in a separate process)."""
+    from analysis.pipeline.execute import execute_chapter
+
+    scope, chapter_id, source, output, parameters = args
+    result = execute_chapter(chapter_id, Path(source), Path(output), parameters)
+    return scope, chapter_id, result.seconds, result.reads
+
+
+class Builder:
+    """Runs the stages for a set of scopes."""
+
+    def __init__(self, options: BuildOptions, report: Reporter | None = None):
+        self.options = options
+        self.report = report or (lambda run: None)
+        self.book: Book = read_book()
+        self.renderer = detect_renderer()
+        self.summary = BuildSummary(self.renderer)
+
+    # -- stages ---------------------------------------------------------------------------
+    def run(self) -> BuildSummary:
+        """Gate, execute, render and publish; the book changes only if all succeed."""
+        options = self.options
+        if not options.data_dir.is_dir():
+            raise DataError(f"data folder not found: {options.data_dir}")
+        check_sites(options.sites, options.data_dir)
+        publishing.clean_leftovers(options.book_dir)
+        if options.gate:
+            self._gate()
+        self._execute_all()
+        self._render_and_publish()
+        return self.summary
+
+    def _gate(self) -> None:
+        from analysis.pipeline.gate_cache import run_gate_cached
+
+        seconds, cached = run_gate_cached(self.options.data_dir, self.validation_dir)
+        self.summary.gate_seconds, self.summary.gate_cached = seconds, cached
+
+    @property
+    def validation_dir(self) -> Path:
+        """Where the gate writes its results (shared by every scope of a data folder)."""
+        return self.options.build_dir / "validation"
+
+    def scope_dir(self, site: str | None) -> Path:
+        """Build folder of one scope."""
+        if site is None:
+            return self.options.build_dir / NATIONAL
+        return self.options.build_dir / "sites" / site
+
+    def _extras(self, site: str | None) -> dict[str, Any]:
+        scope_dir = self.scope_dir(site)
+        return {
+            "provenance_path": str(scope_dir / "provenance-inputs.json"),
+            "validation_dir": str(self.validation_dir),
+        }
+
+    def _write_provenance_inputs(self, site: str | None) -> None:
+        scope_dir = self.scope_dir(site)
+        scope_dir.mkdir(parents=True, exist_ok=True)
+        inputs = collect_inputs(
+            self.options.data_dir,
+            scope_name(site),
+            {"data_dir": str(self.options.data_dir), "site": site or "", "years": list(YEARS)},
+            self.renderer.description,
+        )
+        _write_json_if_changed(scope_dir / "provenance-inputs.json", inputs)
+
+    def _execute_all(self) -> None:
+        code = code_fingerprint()
+        environment = environment_fingerprint()
+        tasks = []
+        for site in self.options.sites:
+            self._write_provenance_inputs(site)
+            tasks += self._pending_tasks(site, code, environment)
+        if tasks:
+            self._run_in_parallel(tasks)
+
+    def _pending_tasks(self, site: str | None, code: str, environment: str) -> list[tuple]:
+        scope_dir = self.scope_dir(site)
+        manifest = Manifest(scope_dir / "cache")
+        pending = []
+        for chapter in self.book.notebooks:
+            parameters = chapter_parameters(
+                chapter, site, self.options.data_dir, self._extras(site)
+            )
+            source = PROJECT_ROOT / chapter.source
+            output = scope_dir / "project" / chapter.source
+            key = CacheKey.for_chapter(source, parameters, code, environment, self.options.data_dir)
+            key = _with_extra_inputs(key, parameters)
+            if not self.options.force and manifest.is_fresh(chapter.id, key, output):
+                run = ChapterRun(scope_name(site), chapter.id, "cached")
+                self.summary.runs.append(run)
+                self.report(run)
+                continue
+            output.unlink(missing_ok=True)
+            pending.append(
+                (scope_name(site), chapter.id, str(source), str(output), parameters, key)
+            )
+        return pending
+
+    def _run_in_parallel(self, tasks: list[tuple]) -> None:
+        keys = {(t[0], t[1]): t[5] for t in tasks}
+        outputs = {(t[0], t[1]): Path(t[3]) for t in tasks}
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=self.options.jobs, mp_context=context) as pool:
+            futures: dict[Future, tuple[str, str]] = {}
+            for task in tasks:
+                self.report(ChapterRun(task[0], task[1], "running"))
+                futures[pool.submit(_execute_task, task[:5])] = (task[0], task[1])
+            try:
+                self._collect(futures, keys, outputs)
+            except BaseException:
+                for future in futures:
+                    future.cancel()
+                raise
+
+    def _collect(self, futures, keys, outputs) -> None:
+        remaining = set(futures)
+        while remaining:
+            done, remaining = wait(remaining, return_when=FIRST_EXCEPTION)
+            for future in done:
+                scope, chapter_id = futures[future]
+                error = future.exception()
+                if error is not None:
+                    run = ChapterRun(scope, chapter_id, "failed")
+                    self.summary.runs.append(run)
+                    self.report(run)
+                    for other in remaining:
+                        other.cancel()
+                    if isinstance(error, BuildError):
+                        raise error
+                    raise BuildError(f"stage execute, chapter {chapter_id}: {error}") from error
+                _, _, seconds, reads = future.result()
+                site_dir = outputs[(scope, chapter_id)].parents[2]
+                Manifest(site_dir / "cache").record(
+                    chapter_id,
+                    keys[(scope, chapter_id)],
+                    outputs[(scope, chapter_id)],
+                    reads,
+                    self.options.data_dir,
+                )
+                run = ChapterRun(scope, chapter_id, "executed", seconds)
+                self.summary.runs.append(run)
+                self.report(run)
+
+    # -- rendering ------------------------------------------------------------------------
+    def _render_key(self, site: str | None) -> str:
+        project = self.scope_dir(site) / "project"
+        parts = [self.renderer.name, self.renderer.version, ",".join(self.options.formats)]
+        parts.append(code_fingerprint())
+        for chapter in self.book.chapters:
+            path = project / chapter.source
+            parts.append(f"{chapter.id}:{file_sha256(path) if path.exists() else 'missing'}")
+        return text_sha256("\n".join(parts))
+
+    def _book_subdir(self, root: Path, site: str | None) -> Path:
+        return root if site is None else root / "sites" / site
+
+    def _needs_render(self, site: str | None, key: str) -> bool:
+        if self.options.force:
+            return True
+        stamp = self.scope_dir(site) / "render.json"
+        target = self._book_subdir(self.options.book_dir, site)
+        expected = [target / "index.html"] if "html" in self.options.formats else []
+        expected += [target / "report.pdf"] if "pdf" in self.options.formats else []
+        try:
+            recorded = json.loads(stamp.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return True
+        return recorded.get("key") != key or not all(p.exists() for p in expected)
+
+    def _prepare_project(self, site: str | None) -> Path:
+        project = self.scope_dir(site) / "project"
+        for name in PROJECT_FILES:
+            shutil.copy2(PROJECT_ROOT / name, project / name)
+        for chapter in self.book.chapters:
+            if not chapter.is_notebook:
+                (project / chapter.source).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(PROJECT_ROOT / chapter.source, project / chapter.source)
+        return project
+
+    def _render_and_publish(self) -> None:
+        import time
+
+        started = time.perf_counter()
+        scopes = list(self.options.sites)
+        all_sites = len([s for s in scopes if s is not None]) > 1
+        to_render = []
+        for site in scopes:
+            self._prepare_project(site)
+            key = self._render_key(site)
+            if self._needs_render(site, key):
+                to_render.append((site, key))
+        if not to_render and not (all_sites and self._site_index_missing()):
+            self._record_provenance()
+            return
+        staged = publishing.staging_dir(self.options.book_dir)
+        try:
+            self._seed_staging(staged, [site for site, _ in to_render])
+            for site, _ in to_render:
+                self._render_scope(site, staged)
+            if all_sites or (staged / "sites").exists():
+                write_site_index(staged, self.book.title)
+            publishing.publish(staged, self.options.book_dir)
+        except BaseException:
+            publishing.discard(staged)
+            raise
+        for site, key in to_render:
+            stamp = self.scope_dir(site) / "render.json"
+            stamp.write_text(json.dumps({"key": key}), encoding="utf-8")
+            self.summary.rendered.append(scope_name(site))
+        self._record_provenance()
+        self.summary.render_seconds = time.perf_counter() - started
+
+    def _site_index_missing(self) -> bool:
+        return not (self.options.book_dir / "sites" / "index.html").exists()
+
+    def _seed_staging(self, staged: Path, rebuilt: list[str | None]) -> None:
+        """Start from the published book, minus the scopes being rebuilt."""
+        current = self.options.book_dir
+        if not current.exists():
+            return
+        for item in current.iterdir():
+            if item.name == "sites":
+                continue
+            if None not in rebuilt:
+                _copy(item, staged / item.name)
+        sites_dir = current / "sites"
+        if sites_dir.is_dir():
+            for item in sites_dir.iterdir():
+                if item.is_dir() and item.name not in rebuilt:
+                    _copy(item, staged / "sites" / item.name)
+
+    def _render_scope(self, site: str | None, staged: Path) -> None:
+        target = self._book_subdir(staged, site)
+        target.mkdir(parents=True, exist_ok=True)
+        metadata = {"date": build_time()[:10]}
+        if site is not None:
+            metadata["subtitle"] = f"Feedback report for site {site} (disclosure control applied)"
+        render_book(
+            self.renderer,
+            self.book,
+            self.scope_dir(site) / "project",
+            target,
+            self.options.formats,
+            metadata,
+        )
+
+    def _record_provenance(self) -> None:
+        for site in self.options.sites:
+            scope_dir = self.scope_dir(site)
+            inputs = json.loads((scope_dir / "provenance-inputs.json").read_text(encoding="utf-8"))
+            runs = [r.__dict__ for r in self.summary.runs if r.scope == scope_name(site)]
+            record = {**inputs, "build_time": build_time(), "chapters": runs}
+            (scope_dir / "provenance.json").write_text(
+                json.dumps(record, indent=1, sort_keys=True), encoding="utf-8"
+            )
+            published = self._book_subdir(self.options.book_dir, site)
+            if published.is_dir():
+                shutil.copy2(scope_dir / "provenance.json", published / "provenance.json")
+
+
+def _with_extra_inputs(key: CacheKey, parameters: dict[str, Any]) -> CacheKey:
+    """Fold files named by path parameters (provenance, validation summary) into the key."""
+    extra = []
+    for name in ("provenance_path", "validation_dir"):
+        if name in parameters:
+            path = Path(parameters[name])
+            if path.is_dir():
+                path = path / "summary.json"
+            extra.append(file_sha256(path) if path.exists() else "missing")
+    if not extra:
+        return key
+    return CacheKey(
+        key.notebook,
+        text_sha256(key.parameters + "".join(extra)),
+        key.code,
+        key.environment,
+        key.data_listing,
+    )
+
+
+def _copy(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if source.is_dir():
+        shutil.copytree(source, target)
+    else:
+        shutil.copy2(source, target)
+
+
+def _write_json_if_changed(path: Path, value: dict) -> None:
+    text = json.dumps(value, indent=1, sort_keys=True)
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
+
+
+def write_site_index(book_root: Path, title: str) -> None:
+    """An index page linking the national report and every site report present."""
+    from html import escape
+
+    sites = sorted(p.name for p in (book_root / "sites").iterdir() if p.is_dir())
+    items = "\n".join(
+        f'<li><a href="{escape(s)}/index.html">Site {escape(s)}</a> '
+        f'(<a href="{escape(s)}/report.pdf">PDF</a>)</li>'
+        for s in sites
+    )
+    page = f"""<!DOCTYPE html>
+<html lang="en-GB"><head><meta charset="utf-8"><title>Site reports</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"></head>
+<body><h1>{escape(title)}: site reports</h1>
+<p><a href="../index.html">National report</a></p>
+<p>Each site's report applies statistical disclosure control to every figure and table.</p>
+<ul>
+{items}
+</ul></body></html>
+"""
+    (book_root / "sites").mkdir(parents=True, exist_ok=True)
+    (book_root / "sites" / "index.html").write_text(page, encoding="utf-8")

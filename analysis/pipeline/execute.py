@@ -1,0 +1,77 @@
+"""Execute one chapter notebook with papermill into the build folder, never over its source."""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from analysis.config import PROJECT_ROOT
+from analysis.errors import BuildError
+from analysis.readlog import READS_LOG_ENV
+
+
+@dataclass(frozen=True)
+class Execution:
+    """Outcome of one chapter's execution."""
+
+    chapter_id: str
+    output: Path
+    seconds: float
+    reads: tuple[str, ...]
+
+
+def execute_chapter(
+    chapter_id: str,
+    source: Path,
+    output: Path,
+    parameters: dict[str, Any],
+    cwd: Path = PROJECT_ROOT,
+) -> Execution:
+    """Run the notebook with injected parameters; write `output` only if every cell succeeds."""
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    output.parent.mkdir(parents=True, exist_ok=True)
+    partial = output.with_name(f".{output.name}.partial")
+    reads_log = output.with_name(f".{output.stem}.reads")
+    reads_log.unlink(missing_ok=True)
+    os.environ[READS_LOG_ENV] = str(reads_log)
+    started = time.perf_counter()
+    try:
+        papermill.execute_notebook(
+            str(source),
+            str(partial),
+            parameters=parameters,
+            cwd=str(cwd),
+            kernel_name="python3",
+            progress_bar=False,
+            log_output=False,
+            request_save_on_cell_execute=False,
+        )
+    except PapermillExecutionError as exc:
+        partial.unlink(missing_ok=True)
+        raise BuildError(
+            f"stage execute, chapter {chapter_id}: cell {exc.exec_count} raised "
+            f"{exc.ename}: {exc.evalue}"
+        ) from exc
+    except Exception as exc:
+        partial.unlink(missing_ok=True)
+        raise BuildError(
+            f"stage execute, chapter {chapter_id}: {type(exc).__name__}: {exc}"
+        ) from exc
+    finally:
+        os.environ.pop(READS_LOG_ENV, None)
+    os.replace(partial, output)
+    reads = _read_log(reads_log)
+    return Execution(chapter_id, output, time.perf_counter() - started, reads)
+
+
+def _read_log(path: Path) -> tuple[str, ...]:
+    if not path.exists():
+        return ()
+    lines = path.read_text(encoding="utf-8").splitlines()
+    path.unlink()
+    return tuple(sorted(set(lines)))

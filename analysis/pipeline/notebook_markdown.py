@@ -1,0 +1,174 @@
+"""Turn executed chapter notebooks into one pandoc-Markdown book, as Quarto would show them.
+
+Code inputs are dropped (Quarto's `echo: false`), figures and tables take their
+`#|` cell options (label, caption, alt text), and Quarto cross-references
+(`@fig-...`, `@tbl-...`, `@sec-...`) become numbered links.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+import yaml
+
+from analysis.book import Book, Chapter
+
+CELL_OPTION = re.compile(r"^#\|\s?(.*)$")
+CROSS_REF = re.compile(r"(?<![\w\\])@((?:fig|tbl|sec)-[A-Za-z0-9_-]+)")
+HEADING = re.compile(r"^(#)\s+(.*?)\s*(\{[^}]*\})?\s*$")
+
+
+@dataclass
+class MarkdownBook:
+    """The book as one Markdown text, the image files it refers to, and its numbering."""
+
+    text: str
+    images: dict[str, bytes] = field(default_factory=dict)
+    numbers: dict[str, str] = field(default_factory=dict)
+    counters: dict[str, int] = field(default_factory=dict)
+
+
+def cell_options(source: str) -> dict:
+    """Quarto `#|` options at the top of a code cell."""
+    lines = []
+    for line in source.splitlines():
+        match = CELL_OPTION.match(line)
+        if not match:
+            break
+        lines.append(match.group(1))
+    if not lines:
+        return {}
+    return yaml.safe_load("\n".join(lines)) or {}
+
+
+def book_markdown(book: Book, sources: dict[str, Path]) -> MarkdownBook:
+    """Assemble every chapter in book order; `sources` maps chapter id to its rendered input."""
+    result = MarkdownBook(text="")
+    parts: list[str] = []
+    chapter_number = 0
+    appendix_number = 0
+    for chapter in book.chapters:
+        if chapter.id == "index":
+            label = ""
+        elif chapter.appendix:
+            appendix_number += 1
+            label = chr(ord("A") + appendix_number - 1)
+        else:
+            chapter_number += 1
+            label = str(chapter_number)
+        parts.append(_chapter_markdown(chapter, sources[chapter.id], label, result))
+    text = "\n\n".join(parts)
+    result.text = CROSS_REF.sub(lambda m: _reference(m.group(1), result.numbers), text)
+    return result
+
+
+def _chapter_markdown(chapter: Chapter, path: Path, label: str, book: MarkdownBook) -> str:
+    if chapter.is_notebook:
+        notebook = nbformat.read(path, as_version=4)
+        blocks = [_cell_markdown(cell, chapter, label, book) for cell in notebook.cells]
+    else:
+        blocks = [_strip_front_matter(path.read_text(encoding="utf-8"))]
+    text = "\n\n".join(b for b in blocks if b)
+    return _number_chapter_heading(text, chapter, label, book)
+
+
+def _strip_front_matter(text: str) -> str:
+    if text.startswith("---"):
+        end = text.find("\n---", 3)
+        if end != -1:
+            return text[end + 4 :]
+    return text
+
+
+def _number_chapter_heading(text: str, chapter: Chapter, label: str, book: MarkdownBook) -> str:
+    lines = text.splitlines()
+    for i, line in enumerate(lines):
+        match = HEADING.match(line)
+        if not match:
+            continue
+        title, attrs = match.group(2), match.group(3) or ""
+        ident = re.search(r"#([\w-]+)", attrs)
+        ident = ident.group(1) if ident else f"sec-{chapter.id}"
+        if chapter.appendix:
+            book.numbers[ident] = f"Appendix {label}"
+            lines[i] = f"# Appendix {label}: {title} {{#{ident} .unnumbered}}"
+        elif not label:
+            book.numbers[ident] = title
+            lines[i] = f"# {title} {{#{ident} .unnumbered}}"
+        else:
+            book.numbers[ident] = f"Chapter {label}"
+            lines[i] = f"# {title} {{#{ident}}}"
+        break
+    if chapter.appendix or not label:
+        lines = [_unnumber_subheading(line) for line in lines]
+    return "\n".join(lines)
+
+
+def _unnumber_subheading(line: str) -> str:
+    if re.match(r"^#{2,6}\s", line) and ".unnumbered" not in line:
+        if line.rstrip().endswith("}"):
+            return line.rstrip()[:-1] + " .unnumbered}"
+        return line + " {.unnumbered}"
+    return line
+
+
+def _cell_markdown(cell, chapter: Chapter, label: str, book: MarkdownBook) -> str:
+    if cell.cell_type == "markdown":
+        return cell.source
+    if cell.cell_type != "code":
+        return ""
+    options = cell_options(cell.source)
+    if options.get("include") is False or options.get("output") is False:
+        return ""
+    return "\n\n".join(
+        b for b in (_output_markdown(o, options, chapter, label, book) for o in cell.outputs) if b
+    )
+
+
+def _output_markdown(output, options: dict, chapter: Chapter, label: str, book: MarkdownBook):
+    if output.output_type not in ("display_data", "execute_result"):
+        return ""  # streams and warnings are not part of the report
+    data = output.get("data", {})
+    if "image/png" in data:
+        return _figure(data["image/png"], options, chapter, label, book)
+    if "text/markdown" in data:
+        return _table_or_text(data["text/markdown"], options, chapter, label, book)
+    return ""
+
+
+def _next_number(book: MarkdownBook, prefix: str, chapter_label: str) -> str:
+    key = f"{prefix}:{chapter_label}"
+    count = book.counters[key] = book.counters.get(key, 0) + 1
+    return f"{chapter_label}.{count}" if chapter_label else str(count)
+
+
+def _figure(png_b64: str, options: dict, chapter: Chapter, label: str, book: MarkdownBook) -> str:
+    number = _next_number(book, "fig", label)
+    name = f"figures/{chapter.id}-{number.replace('.', '-')}.png"
+    book.images[name] = base64.b64decode(png_b64)
+    ident = options.get("label", f"fig-{chapter.id}-{number}")
+    book.numbers[ident] = f"Figure {number}"
+    caption = str(options.get("fig-cap", "")).strip()
+    alt = str(options.get("fig-alt", caption)).replace('"', "'")
+    return f'![Figure {number}: {caption}]({name}){{#{ident} fig-alt="{alt}" width=100%}}'
+
+
+def _table_or_text(text: str, options: dict, chapter: Chapter, label: str, book: MarkdownBook):
+    ident = options.get("label", "")
+    if not str(ident).startswith("tbl-"):
+        return text
+    number = _next_number(book, "tbl", label)
+    book.numbers[ident] = f"Table {number}"
+    caption = str(options.get("tbl-cap", "")).strip()
+    return f"{text.rstrip()}\n\n: Table {number}: {caption} {{#{ident}}}"
+
+
+def _reference(ident: str, numbers: dict[str, str]) -> str:
+    shown = numbers.get(ident)
+    if shown is None:
+        return f"?{ident}"
+    return f"[{shown}](#{ident})"
