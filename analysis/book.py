@@ -20,6 +20,13 @@ class Chapter:
     appendix: bool = False
 
     @property
+    def build_path(self) -> Path:
+        """Where the chapter sits inside an executed project (mirrors `_quarto.yml`)."""
+        if not self.source.is_absolute():
+            return self.source
+        return Path("chapters") / self.source.name
+
+    @property
     def is_notebook(self) -> bool:
         """True when the chapter is executed by papermill."""
         return self.source.suffix == ".ipynb"

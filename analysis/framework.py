@@ -53,10 +53,10 @@ def elements_table() -> pd.DataFrame:
 
 
 def questions_table() -> pd.DataFrame:
-    """The five evaluation questions, with the chapter that answers each."""
+    """The five evaluation questions."""
     return pd.DataFrame(
-        [(f"Topic {n}", text, f"@sec-topic-{n}") for n, text in QUESTIONS],
-        columns=["Topic", "Question", "Chapter"],
+        [(f"Topic {n}", text) for n, text in QUESTIONS],
+        columns=["Topic", "Question"],
     )
 
 

@@ -45,6 +45,12 @@ def markdown_table(frame: pd.DataFrame, index: bool = False) -> str:
 def _escape_cell(value: object) -> str:
     if isinstance(value, float) and math.isnan(value):
         return "–"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int) or (hasattr(value, "dtype") and str(value.dtype).startswith("int")):
+        return f"{int(value):,}"
+    if isinstance(value, float) and abs(value) >= 1000:
+        return f"{value:,.0f}" if value.is_integer() else f"{value:,.2f}"
     text = str(value)
     return escape_markdown(text)
 

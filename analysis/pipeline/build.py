@@ -209,7 +209,7 @@ class Builder:
                 chapter, site, self.options.data_dir, self._extras(site)
             )
             source = PROJECT_ROOT / chapter.source
-            output = scope_dir / "project" / chapter.source
+            output = scope_dir / "project" / chapter.build_path
             key = CacheKey.for_chapter(source, parameters, code, environment, self.options.data_dir)
             key = _with_extra_inputs(key, parameters)
             if not self.options.force and manifest.is_fresh(chapter.id, key, output):
@@ -274,7 +274,7 @@ class Builder:
         parts = [self.renderer.name, self.renderer.version, ",".join(self.options.formats)]
         parts.append(code_fingerprint())
         for chapter in self.book.chapters:
-            path = project / chapter.source
+            path = project / chapter.build_path
             parts.append(f"{chapter.id}:{file_sha256(path) if path.exists() else 'missing'}")
         return text_sha256("\n".join(parts))
 
@@ -296,12 +296,13 @@ class Builder:
 
     def _prepare_project(self, site: str | None) -> Path:
         project = self.scope_dir(site) / "project"
+        project.mkdir(parents=True, exist_ok=True)
         for name in PROJECT_FILES:
             shutil.copy2(PROJECT_ROOT / name, project / name)
         for chapter in self.book.chapters:
             if not chapter.is_notebook:
-                (project / chapter.source).parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy2(PROJECT_ROOT / chapter.source, project / chapter.source)
+                (project / chapter.build_path).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(PROJECT_ROOT / chapter.source, project / chapter.build_path)
         return project
 
     def _render_and_publish(self) -> None:

@@ -35,7 +35,7 @@ def execute_chapter(
     from papermill.exceptions import PapermillExecutionError
 
     output.parent.mkdir(parents=True, exist_ok=True)
-    partial = output.with_name(f".{output.name}.partial")
+    partial = output.with_name(f".{output.stem}.partial.ipynb")
     reads_log = output.with_name(f".{output.stem}.reads")
     reads_log.unlink(missing_ok=True)
     os.environ[READS_LOG_ENV] = str(reads_log)

@@ -99,7 +99,7 @@ def _render_with_quarto(project_dir, out_dir, formats, metadata) -> list[Path]:
 
 
 def _render_with_pandoc(book, project_dir, out_dir, formats, metadata, renderer) -> list[Path]:
-    sources = {c.id: project_dir / c.source for c in book.chapters}
+    sources = {c.id: project_dir / c.build_path for c in book.chapters}
     assembled = book_markdown(book, sources)
     build_time = metadata.get("date", datetime.now(UTC).strftime("%Y-%m-%d"))
     colophon = f"\n\n::: {{.colophon}}\nRendered by {renderer.description}, {build_time}.\n:::\n"

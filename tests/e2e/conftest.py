@@ -1,0 +1,49 @@
+"""One national build and one site build per test session, shared by the end-to-end tests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from analysis.config import DEFAULT_DATA_DIR
+from analysis.pipeline.build import Builder, BuildOptions, BuildSummary
+
+SITE = "S03"
+
+
+@dataclass
+class BuiltBook:
+    book_dir: Path
+    build_dir: Path
+    summary: BuildSummary
+
+    @property
+    def html(self) -> Path:
+        return self.book_dir / "index.html"
+
+    @property
+    def pdf(self) -> Path:
+        return self.book_dir / "report.pdf"
+
+    def site_html(self, site: str = SITE) -> Path:
+        return self.book_dir / "sites" / site / "index.html"
+
+    def site_pdf(self, site: str = SITE) -> Path:
+        return self.book_dir / "sites" / site / "report.pdf"
+
+
+@pytest.fixture(scope="session")
+def built_book(tmp_path_factory) -> BuiltBook:
+    """The national report and one site's report, built from the bundled data."""
+    root = tmp_path_factory.mktemp("build")
+    options = BuildOptions(
+        data_dir=DEFAULT_DATA_DIR,
+        book_dir=root / "_book",
+        build_dir=root / "_build",
+        sites=(None, SITE),
+        jobs=2,
+    )
+    summary = Builder(options).run()
+    return BuiltBook(options.book_dir, options.build_dir, summary)

@@ -1,0 +1,149 @@
+"""The whole report, built end to end into a temporary folder."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+from pypdf import PdfReader
+
+from analysis.book import Book, Chapter, read_book
+from analysis.errors import BuildError
+from analysis.pipeline.build import Builder, BuildOptions
+
+pytestmark = pytest.mark.e2e
+
+
+def _html_text(path: Path) -> str:
+    text = re.sub(r"<[^>]+>", " ", path.read_text(encoding="utf-8"))
+    return re.sub(r"\s+", " ", text)
+
+
+def _pdf_text(path: Path) -> str:
+    return re.sub(r"\s+", " ", " ".join(p.extract_text() for p in PdfReader(path).pages))
+
+
+def _chapter_titles(build_dir: Path) -> list[str]:
+    titles = []
+    for chapter in read_book().chapters:
+        source = build_dir / "national" / "project" / chapter.source
+        if chapter.is_notebook:
+            first = nbformat.read(source, as_version=4).cells[0].source
+        else:
+            first = source.read_text(encoding="utf-8")
+        heading = re.search(r"^# (.+?)(\s*\{.*\})?$", first, re.M)
+        titles.append(heading.group(1).strip())
+    return titles
+
+
+def test_html_and_pdf_are_published(built_book):
+    assert built_book.html.stat().st_size > 50_000
+    assert built_book.pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_every_chapter_title_appears_in_html_and_pdf(built_book):
+    html = _html_text(built_book.html)
+    pdf = _pdf_text(built_book.pdf)
+    for title in _chapter_titles(built_book.build_dir):
+        assert title in html, title
+        assert title.split(":")[0] in pdf, title
+
+
+def test_report_shows_figures_and_the_computed_case_count(built_book):
+    html = built_book.html.read_text(encoding="utf-8")
+    assert html.count("<img") >= 5
+    assert "1,270" in _html_text(built_book.html)
+    assert "1,270" in _pdf_text(built_book.pdf)
+
+
+def test_report_says_which_renderer_ran(built_book):
+    expected = built_book.summary.renderer.name
+    text = _html_text(built_book.html)
+    if expected == "quarto":
+        assert "Quarto" in text
+    else:
+        assert "fallback renderer: Quarto was not on PATH" in text
+
+
+def test_code_inputs_are_hidden(built_book):
+    html = built_book.html.read_text(encoding="utf-8")
+    assert "ChapterContext" not in html
+    assert "show_markdown" not in html
+
+
+def test_provenance_is_recorded_in_the_build(built_book):
+    record = json.loads((built_book.build_dir / "national" / "provenance.json").read_text())
+    assert set(record) >= {"git", "data_files", "parameters", "packages", "renderer", "build_time"}
+    assert all(len(digest) == 64 for digest in record["data_files"].values())
+
+
+def test_site_report_is_published_in_its_own_folder(built_book):
+    assert built_book.site_html().exists()
+    assert built_book.site_pdf().read_bytes().startswith(b"%PDF")
+    assert (built_book.book_dir / "sites" / "index.html").exists()
+
+
+def test_no_change_rebuild_executes_nothing(built_book):
+    options = BuildOptions(
+        data_dir=_data_dir(),
+        book_dir=built_book.book_dir,
+        build_dir=built_book.build_dir,
+        sites=(None, "S03"),
+        jobs=2,
+    )
+    before = _tree_digest(built_book.book_dir)
+    summary = Builder(options).run()
+    assert summary.executed == []
+    assert summary.gate_cached
+    assert summary.rendered == []
+    assert _tree_digest(built_book.book_dir) == before
+
+
+def _data_dir() -> Path:
+    from analysis.config import DEFAULT_DATA_DIR
+
+    return DEFAULT_DATA_DIR
+
+
+def _tree_digest(root: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and p.name != "provenance.json"
+    }
+
+
+def test_a_failing_chapter_leaves_the_previous_report_intact(built_book, tmp_path):
+    failing = tmp_path / "failing.ipynb"
+    notebook = nbformat.v4.new_notebook()
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
+    notebook.cells = [
+        nbformat.v4.new_markdown_cell("# Failing {#sec-failing}"),
+        nbformat.v4.new_code_cell('raise RuntimeError("deliberate failure in a cell")'),
+    ]
+    nbformat.write(notebook, failing)
+    before = _tree_digest(built_book.book_dir)
+    options = BuildOptions(
+        data_dir=_data_dir(),
+        book_dir=built_book.book_dir,
+        build_dir=built_book.build_dir,
+        jobs=2,
+    )
+    builder = Builder(options)
+    real = builder.book
+    builder.book = Book(
+        real.title,
+        real.subtitle,
+        real.author,
+        (*real.chapters, Chapter("failing", failing, appendix=True)),
+        real.config,
+    )
+    with pytest.raises(BuildError, match=r"chapter failing: cell \d+ raised RuntimeError"):
+        builder.run()
+    assert _tree_digest(built_book.book_dir) == before
+    leftovers = [p.name for p in built_book.book_dir.parent.iterdir() if "staging" in p.name]
+    assert leftovers == []
