@@ -122,12 +122,29 @@ def chapter_parameters(
     return {name: value for name, value in offered.items() if name in declared}
 
 
+_worker_kernel = None
+
+
+def _kernel_of_this_worker():
+    """The worker process's warm kernel, started on first use and stopped when it exits."""
+    global _worker_kernel
+    if _worker_kernel is None:
+        from multiprocessing.util import Finalize
+
+        from analysis.pipeline.kernels import WarmKernel
+
+        _worker_kernel = WarmKernel()
+        Finalize(_worker_kernel, _worker_kernel.shutdown, exitpriority=10)
+    return _worker_kernel
+
+
 def _execute_task(args: tuple) -> tuple[str, str, float, tuple[str, ...]]:
-    """Worker: execute one chapter (runs in a separate process)."""
+    """Worker: execute one chapter (runs in a separate process, in its warm kernel)."""
     from analysis.pipeline.execute import execute_chapter
 
     scope, chapter_id, source, output, parameters = args
-    result = execute_chapter(chapter_id, Path(source), Path(output), parameters)
+    kernel = _kernel_of_this_worker()
+    result = execute_chapter(chapter_id, Path(source), Path(output), parameters, kernel=kernel)
     return scope, chapter_id, result.seconds, result.reads
 
 

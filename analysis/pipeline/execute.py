@@ -10,6 +10,7 @@ from typing import Any
 
 from analysis.config import PROJECT_ROOT
 from analysis.errors import BuildError
+from analysis.pipeline.kernels import WarmKernel
 from analysis.readlog import READS_LOG_ENV
 
 
@@ -29,8 +30,12 @@ def execute_chapter(
     output: Path,
     parameters: dict[str, Any],
     cwd: Path = PROJECT_ROOT,
+    kernel: WarmKernel | None = None,
 ) -> Execution:
-    """Run the notebook with injected parameters; write `output` only if every cell succeeds."""
+    """Run the notebook with injected parameters; write `output` only if every cell succeeds.
+
+    With a warm kernel, the chapter runs in it after a reset; otherwise papermill starts one.
+    """
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
@@ -40,6 +45,10 @@ def execute_chapter(
     reads_log.unlink(missing_ok=True)
     os.environ[READS_LOG_ENV] = str(reads_log)
     started = time.perf_counter()
+    engine_options: dict[str, Any] = {}
+    if kernel is not None:
+        kernel.reset(reads_log)
+        engine_options["km"] = kernel.km
     try:
         papermill.execute_notebook(
             str(source),
@@ -50,9 +59,12 @@ def execute_chapter(
             progress_bar=False,
             log_output=False,
             request_save_on_cell_execute=False,
+            **engine_options,
         )
     except PapermillExecutionError as exc:
         partial.unlink(missing_ok=True)
+        if kernel is not None:
+            kernel.restart()
         raise BuildError(
             f"stage execute, chapter {chapter_id}: cell {exc.exec_count} raised "
             f"{exc.ename}: {exc.evalue}"
