@@ -1,0 +1,93 @@
+"""The command line: clear one-line errors for user mistakes, and the figures listing."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from analysis.cli import app
+from analysis.config import PUBLISHED_FIGURES_PATH
+
+runner = CliRunner()
+
+
+def _invoke(*args: str):
+    return runner.invoke(app, list(args))
+
+
+def _assert_one_line_error(result, *fragments: str) -> None:
+    assert result.exit_code != 0
+    assert "Traceback" not in result.output
+    for fragment in fragments:
+        assert fragment in result.output.replace("\n", " ")
+
+
+def test_unknown_chapter_lists_the_valid_ones():
+    result = _invoke("run", "topic-9")
+    _assert_one_line_error(result, "unknown chapter 'topic-9'", "topic-1", "recommendations")
+
+
+def test_unknown_parameter_lists_the_valid_ones():
+    result = _invoke("run", "topic-1", "-p", "colour", "blue")
+    _assert_one_line_error(result, "no parameter 'colour'", "data_dir", "setting_types")
+
+
+def test_badly_typed_parameter_is_refused():
+    result = _invoke("run", "topic-1", "-p", "years", "one")
+    _assert_one_line_error(result, "'years'")
+
+
+def test_years_outside_one_to_three_are_refused_before_execution():
+    result = _invoke("run", "topic-1", "-p", "years", "4")
+    _assert_one_line_error(result, "years must be a non-empty subset of 1, 2, 3")
+
+
+def test_unknown_site_is_refused_with_the_valid_sites():
+    result = _invoke("run", "topic-1", "-p", "site", "S99")
+    _assert_one_line_error(result, "unknown site 'S99'", "S01", "S18")
+
+
+def test_dangling_parameter_name_is_refused():
+    result = _invoke("run", "topic-1", "-p", "site")
+    _assert_one_line_error(result, "-p NAME VALUE")
+
+
+def test_missing_data_folder_is_refused(tmp_path):
+    missing = tmp_path / "nowhere"
+    for args in (("build", "--data", str(missing)), ("validate", "--data", str(missing))):
+        result = _invoke(*args)
+        _assert_one_line_error(result, "nowhere")
+
+
+def test_unknown_build_site_lists_the_valid_ones(tmp_path):
+    result = _invoke("build", "--site", "S99", "--out", str(tmp_path / "book"))
+    _assert_one_line_error(result, "unknown site 'S99'", "S01")
+    assert not (tmp_path / "book").exists()
+
+
+def test_run_executes_a_chapter_into_a_named_output(tmp_path):
+    result = _invoke("run", "introduction", "--out", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert str(tmp_path / "introduction.ipynb") in result.output
+    assert (tmp_path / "introduction.ipynb").exists()
+
+
+def test_figures_json_covers_every_published_id():
+    result = _invoke("figures", "--json")
+    assert result.exit_code == 0, result.output
+    listed = json.loads(result.stdout)
+    with open(PUBLISHED_FIGURES_PATH, encoding="utf-8") as handle:
+        expected = [row["id"] for row in csv.DictReader(handle)]
+    assert [row["id"] for row in listed] == expected
+    for row in listed:
+        assert {"numerator", "denominator", "percent", "value", "printed", "status"} <= set(row)
+
+
+@pytest.mark.parametrize("bad_scale", ["0", "-3"])
+def test_generate_refuses_a_scale_below_one(tmp_path, bad_scale):
+    result = _invoke("generate", "--scale", bad_scale, "--out", str(tmp_path / "data"))
+    _assert_one_line_error(result, "scale")
+    assert not (tmp_path / "data").exists()
