@@ -18,7 +18,7 @@ def format_count(value: float | int | str | None) -> str:
         return "–"
     if isinstance(value, str):
         return value
-    return f"{int(round(value)):,}"
+    return f"{round(float(value)):,}"
 
 
 def format_percent(value: float | None, decimals: int = 0) -> str:

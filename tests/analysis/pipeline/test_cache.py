@@ -17,7 +17,7 @@ def _setup(tmp_path: Path):
 
 
 def test_recorded_execution_is_fresh_until_a_file_it_read_changes(tmp_path):
-    notebook, data, output, key = _setup(tmp_path)
+    _notebook, data, output, key = _setup(tmp_path)
     manifest = Manifest(tmp_path / "cache")
     manifest.record("topic-1", key, output, (str(data / "a.csv"),), data)
     assert manifest.is_fresh("topic-1", key, output)
@@ -43,7 +43,7 @@ def test_parameters_notebook_and_code_are_part_of_the_key(tmp_path):
 
 
 def test_a_truncated_executed_notebook_is_not_trusted(tmp_path):
-    notebook, data, output, key = _setup(tmp_path)
+    _notebook, data, output, key = _setup(tmp_path)
     manifest = Manifest(tmp_path / "cache")
     manifest.record("topic-1", key, output, (), data)
     output.write_text('{"cells": [')
@@ -51,7 +51,7 @@ def test_a_truncated_executed_notebook_is_not_trusted(tmp_path):
 
 
 def test_a_corrupted_manifest_entry_means_rebuild(tmp_path):
-    notebook, data, output, key = _setup(tmp_path)
+    _notebook, data, output, key = _setup(tmp_path)
     manifest = Manifest(tmp_path / "cache")
     manifest.record("topic-1", key, output, (), data)
     (tmp_path / "cache" / "topic-1.json").write_text('{"key": ')
@@ -59,7 +59,7 @@ def test_a_corrupted_manifest_entry_means_rebuild(tmp_path):
 
 
 def test_chapter_with_no_recorded_reads_depends_on_every_data_file(tmp_path):
-    notebook, data, output, key = _setup(tmp_path)
+    _notebook, data, output, key = _setup(tmp_path)
     manifest = Manifest(tmp_path / "cache")
     manifest.record("intro", key, output, (), data)
     (data / "b.csv").write_text("y\n4\n")
@@ -67,7 +67,7 @@ def test_chapter_with_no_recorded_reads_depends_on_every_data_file(tmp_path):
 
 
 def test_adding_a_data_file_changes_the_key(tmp_path):
-    notebook, data, output, key = _setup(tmp_path)
+    notebook, data, _output, key = _setup(tmp_path)
     (data / "c.csv").write_text("z\n")
     assert CacheKey.for_chapter(notebook, {"site": ""}, "code", "env", data) != key
     assert file_sha256(data / "c.csv")

@@ -19,7 +19,8 @@ def notebook(tmp_path):
             "execution_count": None,
         },
     ]
-    path.write_text(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 4}))
+    notebook = {"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 4}
+    path.write_text(json.dumps(notebook))
     return path
 
 

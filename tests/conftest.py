@@ -1,0 +1,31 @@
+"""Shared fixtures: the bundled synthetic data, a fresh generation, a copy safe to damage."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from analysis import config
+from synthetic_data import write_dataset
+
+
+@pytest.fixture(scope="session")
+def bundled_data_dir() -> Path:
+    """The committed synthetic dataset (synthetic_data/data); read it, never write to it."""
+    return config.DEFAULT_DATA_DIR
+
+
+@pytest.fixture(scope="session")
+def generated_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A dataset freshly generated with the default seed at scale 1 (shared; do not modify)."""
+    out_dir = tmp_path_factory.mktemp("generated") / "data"
+    write_dataset(out_dir)
+    return out_dir
+
+
+@pytest.fixture
+def writable_data_dir(tmp_path: Path, bundled_data_dir: Path) -> Path:
+    """A private copy of the bundled dataset that a test may change or damage."""
+    return Path(shutil.copytree(bundled_data_dir, tmp_path / "data"))
