@@ -38,13 +38,14 @@ def suite_table(summary: dict) -> pd.DataFrame:
     return frame
 
 
-def describe_gate(summary: dict | None) -> str:
+def describe_gate(summary: dict | None, national: bool = True) -> str:
     """One paragraph on what the gate checked and found."""
     if summary is None:
         return (
             "The data-quality gate has not been run for this data folder in this build, so "
             "no results are shown. Run `stairs-report validate --data DIR` to see them."
         )
+    docs_link = "data-docs/index.html" if national else "../../data-docs/index.html"
     table = suite_table(summary)
     evaluated = int(table["Expectations run"].sum())
     failed = int(table["Failed"].sum())
@@ -61,8 +62,8 @@ def describe_gate(summary: dict | None) -> str:
         "allowed values, ranges, identifiers and missingness of the harmonised tables, "
         "links between tables, and refuse any column that looks like a direct identifier "
         "(names, dates of birth, NHS numbers, postcodes, phone numbers or emails). "
-        "The full results are in the Data Docs published beside this report "
-        "([data-docs/index.html](data-docs/index.html))."
+        f"The full results are in the Data Docs published with the report "
+        f"([Data Docs]({docs_link}))."
     )
 
 

@@ -37,6 +37,7 @@ from analysis.provenance import build_time, collect_inputs
 NATIONAL = "national"
 SETTING_TYPES = ["YOI", "STC", "SCH"]
 PROJECT_FILES = ("_quarto.yml",)
+DATA_DOCS = "data-docs"
 
 
 @dataclass(frozen=True)
@@ -342,6 +343,7 @@ class Builder:
             self._seed_staging(staged, [site for site, _ in to_render])
             for site, _ in to_render:
                 self._render_scope(site, staged)
+            self._copy_data_docs(staged)
             if all_sites or (staged / "sites").exists():
                 write_site_index(staged, self.book.title)
             publishing.publish(staged, self.options.book_dir)
@@ -354,6 +356,13 @@ class Builder:
             self.summary.rendered.append(scope_name(site))
         self._record_provenance()
         self.summary.render_seconds = time.perf_counter() - started
+
+    def _copy_data_docs(self, staged: Path) -> None:
+        """Publish the gate's Data Docs once, at the top of the book, for every report."""
+        docs = self.validation_dir / "data_docs"
+        if docs.is_dir():
+            shutil.rmtree(staged / DATA_DOCS, ignore_errors=True)
+            shutil.copytree(docs, staged / DATA_DOCS)
 
     def _site_index_missing(self) -> bool:
         return not (self.options.book_dir / "sites" / "index.html").exists()
