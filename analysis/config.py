@@ -38,6 +38,16 @@ DEFAULT_WTP = 30_000.0
 ALTERNATIVE_WTP = 20_000.0
 DEFAULT_PSA_DRAWS = 5_000
 MIN_PSA_DRAWS = 100
+DEFAULT_PSA_SEED = 20180801
+# The QALY gain per supported staff member was not measured: these are illustrative
+# assumptions of the probabilistic analysis, stated as such in the topic 5 chapter.
+DEFAULT_QALY_GAIN_MEAN = 0.01
+DEFAULT_QALY_GAIN_SD = 0.01
+# Illustrative scale-up (operational staff); replace with local figures.
+DEFAULT_STAFF_PER_UNIT = 30
+DEFAULT_STAFF_PER_SETTING = 150
+# Upper end of the willingness-to-pay range of the acceptability curve (GBP per QALY)
+CEAC_MAX_WTP = 60_000.0
 
 # Evaluation years, as labels used in the report
 YEARS = (1, 2, 3)

@@ -90,10 +90,19 @@ def show_table(frame: pd.DataFrame, index: bool = False) -> None:
     show_markdown(markdown_table(frame, index=index))
 
 
-def show_figure(figure) -> None:
-    """Display a matplotlib figure once and release it."""
-    import matplotlib.pyplot as plt
-    from IPython.display import display
+def figure_png(figure) -> bytes:
+    """A figure as PNG bytes, whatever the matplotlib backend (deterministic metadata)."""
+    import io
 
-    display(figure)
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def show_figure(figure) -> None:
+    """Display a matplotlib figure once, as a PNG output, and release it."""
+    import matplotlib.pyplot as plt
+    from IPython.display import Image, display
+
+    display(Image(data=figure_png(figure), format="png"))
     plt.close(figure)
