@@ -299,18 +299,31 @@ class Builder:
     def _book_subdir(self, root: Path, site: str | None) -> Path:
         return root if site is None else root / "sites" / site
 
+    def _published_outputs(self, root: Path, site: str | None) -> list[Path]:
+        target = self._book_subdir(root, site)
+        names = [
+            n
+            for f, n in (("html", "index.html"), ("pdf", "report.pdf"))
+            if f in self.options.formats
+        ]
+        return [target / name for name in names]
+
     def _needs_render(self, site: str | None, key: str) -> bool:
+        """True unless the published book holds exactly what this key rendered last time."""
         if self.options.force:
             return True
         stamp = self.scope_dir(site) / "render.json"
-        target = self._book_subdir(self.options.book_dir, site)
-        expected = [target / "index.html"] if "html" in self.options.formats else []
-        expected += [target / "report.pdf"] if "pdf" in self.options.formats else []
         try:
             recorded = json.loads(stamp.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return True
-        return recorded.get("key") != key or not all(p.exists() for p in expected)
+        if recorded.get("key") != key:
+            return True
+        outputs = self._published_outputs(self.options.book_dir, site)
+        published = recorded.get("outputs", {})
+        return not all(
+            path.exists() and published.get(path.name) == file_sha256(path) for path in outputs
+        )
 
     def _prepare_project(self, site: str | None) -> Path:
         project = self.scope_dir(site) / "project"
@@ -351,8 +364,12 @@ class Builder:
             publishing.discard(staged)
             raise
         for site, key in to_render:
+            outputs = {
+                path.name: file_sha256(path)
+                for path in self._published_outputs(self.options.book_dir, site)
+            }
             stamp = self.scope_dir(site) / "render.json"
-            stamp.write_text(json.dumps({"key": key}), encoding="utf-8")
+            stamp.write_text(json.dumps({"key": key, "outputs": outputs}), encoding="utf-8")
             self.summary.rendered.append(scope_name(site))
         self._record_provenance()
         self.summary.render_seconds = time.perf_counter() - started

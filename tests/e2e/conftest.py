@@ -1,4 +1,4 @@
-"""One national build and one site build per test session, shared by the end-to-end tests."""
+"""One national build and two site builds per test session, shared by the end-to-end tests."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ import pytest
 from analysis.config import DEFAULT_DATA_DIR
 from analysis.pipeline.build import Builder, BuildOptions, BuildSummary
 
-SITE = "S03"
+SITE = "S03"  # a YOI that is not a case-study site
+OTHER_SITE = "S13"  # an SCH case-study site
 
 
 @dataclass
@@ -36,13 +37,13 @@ class BuiltBook:
 
 @pytest.fixture(scope="session")
 def built_book(tmp_path_factory) -> BuiltBook:
-    """The national report and one site's report, built from the bundled data."""
+    """The national report and two sites' reports, built from the bundled data."""
     root = tmp_path_factory.mktemp("build")
     options = BuildOptions(
         data_dir=DEFAULT_DATA_DIR,
         book_dir=root / "_book",
         build_dir=root / "_build",
-        sites=(None, SITE),
+        sites=(None, SITE, OTHER_SITE),
         jobs=2,
     )
     summary = Builder(options).run()

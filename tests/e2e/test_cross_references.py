@@ -1,0 +1,73 @@
+"""Every figure and table of the built report is labelled, captioned and referred to in the text."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import pytest
+
+from tests.e2e.report_content import REFERENCE, book_prose, executed_notebooks, shown_outputs
+
+pytestmark = pytest.mark.e2e
+
+SCOPES = ("national", "S03")
+
+
+def _by_chapter(problems: list[tuple[str, str]]) -> dict[str, list[str]]:
+    grouped: dict[str, list[str]] = {}
+    for chapter, problem in problems:
+        grouped.setdefault(chapter, []).append(problem)
+    return grouped
+
+
+@pytest.mark.parametrize("scope", SCOPES)
+def test_every_figure_has_a_label_a_caption_and_alt_text(built_book, scope):
+    figures = [s for s in shown_outputs(executed_notebooks(built_book.build_dir, scope))]
+    problems = [
+        (s.chapter, f"figure {s.label or '(no label)'}: {missing}")
+        for s in figures
+        if s.kind == "figure"
+        for missing in ("label", "fig-cap", "fig-alt")
+        if not str(s.options.get(missing, "")).strip()
+        or (missing == "label" and not s.label.startswith("fig-"))
+    ]
+    assert _by_chapter(problems) == {}
+
+
+@pytest.mark.parametrize("scope", SCOPES)
+def test_every_table_has_a_label_and_a_caption(built_book, scope):
+    tables = [s for s in shown_outputs(executed_notebooks(built_book.build_dir, scope))]
+    problems = [
+        (s.chapter, f"table {s.label or '(no label)'}: no {missing}")
+        for s in tables
+        if s.kind == "table"
+        for missing in ("label", "tbl-cap")
+        if not str(s.options.get(missing, "")).strip()
+        or (missing == "label" and not s.label.startswith("tbl-"))
+    ]
+    assert _by_chapter(problems) == {}
+
+
+def test_labels_are_unique_across_the_book(built_book):
+    shown = shown_outputs(executed_notebooks(built_book.build_dir))
+    counts = Counter(s.label for s in shown if s.label)
+    assert [label for label, n in counts.items() if n > 1] == []
+
+
+def test_every_figure_and_table_is_referred_to_in_the_text(built_book):
+    notebooks = executed_notebooks(built_book.build_dir)
+    referenced = set(REFERENCE.findall("\n".join(book_prose(notebooks).values())))
+    problems = [
+        (s.chapter, f"{s.label} is never referred to with @{s.label}")
+        for s in shown_outputs(notebooks)
+        if s.label and s.label not in referenced
+    ]
+    assert _by_chapter(problems) == {}
+
+
+@pytest.mark.parametrize("scope", SCOPES)
+def test_every_cross_reference_resolves(built_book, scope):
+    html = built_book.html if scope == "national" else built_book.site_html(scope)
+    text = html.read_text(encoding="utf-8")
+    assert re.findall(r"\?(?:fig|tbl|sec)-[\w-]+", text) == []
