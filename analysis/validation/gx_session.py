@@ -1,0 +1,87 @@
+"""One quiet great_expectations session per process: lazy import, one ephemeral context.
+
+great_expectations takes seconds to import, so it is imported only here and only when
+a suite is validated or generated. Analytics are switched off before the import, its
+progress bars are disabled in the context's configuration (``progress_bars``) and its
+loggers are limited to errors.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+import warnings
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+
+RESULT_FORMAT = {"result_format": "BASIC", "partial_unexpected_count": 20}
+DATASOURCE = "stairs"
+NOISY_LOGGERS = ("great_expectations", "tzlocal", "py.warnings")
+
+
+@functools.cache
+def import_gx():
+    """Import great_expectations with analytics off and its log noise silenced."""
+    os.environ["GX_ANALYTICS_ENABLED"] = "False"
+    for name in NOISY_LOGGERS[:2]:
+        logging.getLogger(name).setLevel(logging.ERROR)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import great_expectations as gx
+    return gx
+
+
+@functools.cache
+def context():
+    """The process's ephemeral GX context, with progress bars disabled."""
+    gx = import_gx()
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    ctx = gx.get_context(mode="ephemeral")
+    ctx.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
+    return ctx
+
+
+def _batch_definition(asset_name: str):
+    ctx = context()
+    try:
+        source = ctx.data_sources.get(DATASOURCE)
+    except (KeyError, ValueError, LookupError):
+        source = ctx.data_sources.add_pandas(DATASOURCE)
+    try:
+        asset = source.get_asset(asset_name)
+    except LookupError:
+        asset = source.add_dataframe_asset(asset_name)
+    try:
+        return asset.get_batch_definition("whole table")
+    except (KeyError, LookupError):
+        return asset.add_batch_definition_whole_dataframe("whole table")
+
+
+def validate_frame(
+    frame: pd.DataFrame,
+    suite: Mapping[str, Any],
+    asset_name: str,
+    parameters: Mapping[str, Any] | None = None,
+) -> dict:
+    """Validate ``frame`` against a suite (GX JSON dict) in one call; the result as JSON."""
+    expectation_suite = suite_object(suite)
+    batch = _batch_definition(asset_name).get_batch(batch_parameters={"dataframe": frame})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = batch.validate(
+            expectation_suite,
+            result_format=RESULT_FORMAT,
+            expectation_parameters=dict(parameters or {}),
+        )
+    return result.to_json_dict()
+
+
+def suite_object(suite: Mapping[str, Any]):
+    """A GX ExpectationSuite from its JSON dict."""
+    context()
+    keys = ("name", "expectations", "meta", "notes")
+    return import_gx().ExpectationSuite(**{key: suite[key] for key in keys if key in suite})
