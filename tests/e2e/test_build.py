@@ -153,3 +153,18 @@ def test_a_failing_chapter_leaves_the_previous_report_intact(built_book, tmp_pat
     assert _tree_digest(built_book.book_dir) == before
     leftovers = [p.name for p in built_book.book_dir.parent.iterdir() if "staging" in p.name]
     assert leftovers == []
+
+
+def test_a_truncated_cache_entry_is_re_executed_not_rendered(built_book):
+    executed = built_book.build_dir / "national" / "project" / "chapters" / "methods.ipynb"
+    executed.write_bytes(executed.read_bytes()[:200])
+    options = BuildOptions(
+        data_dir=_data_dir(),
+        book_dir=built_book.book_dir,
+        build_dir=built_book.build_dir,
+        jobs=2,
+    )
+    summary = Builder(options).run()
+    assert [(r.scope, r.chapter) for r in summary.executed] == [("national", "methods")]
+    assert nbformat.read(executed, as_version=4).cells
+    assert "1,270" in _html_text(built_book.html)
