@@ -57,7 +57,7 @@ def user_errors(command):
 
 
 def _data_dir(data: Path | None) -> Path:
-    from analysis.loading import resolve_data_dir
+    from analysis.data_folder import resolve_data_dir
 
     return resolve_data_dir(data)
 

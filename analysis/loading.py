@@ -17,24 +17,13 @@ from typing import Any
 
 import pandas as pd
 
-from analysis import config
+from analysis.data_folder import resolve_data_dir
 from analysis.errors import DataError
 from analysis.harmonise import MONTH_DTYPE, PANDAS_DTYPE, harmonise_admin, read_schema
 from analysis.readlog import record_read
 
 TRUE_TEXT = ("true", "1")
 FALSE_TEXT = ("false", "0")
-
-
-def resolve_data_dir(data_dir: str | Path | None) -> Path:
-    """The data folder to use: "" or None means the bundled synthetic data."""
-    if data_dir is None or str(data_dir).strip() == "":
-        directory = config.DEFAULT_DATA_DIR
-    else:
-        directory = Path(data_dir).expanduser()
-    if not directory.is_dir():
-        raise DataError(f"data folder {directory} does not exist or is not a folder")
-    return directory
 
 
 def read_text_table(path: Path, required: list[str] | None = None) -> pd.DataFrame:
