@@ -228,7 +228,7 @@ def fit_mixed_model(
     method = (
         "linear mixed model (REML) with random intercepts for site"
         if mixed
-        else "ordinary least squares (too few sites for site random intercepts)"
+        else "ordinary least squares regression (too few sites for site random intercepts)"
     )
     problem = _check_sample(frame, outcome, groups, min_n, binary=False)
     if problem:

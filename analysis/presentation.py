@@ -39,7 +39,7 @@ def markdown_table(frame: pd.DataFrame, index: bool = False) -> str:
     shown = frame.reset_index() if index else frame
     shown = shown.map(_escape_cell)
     shown.columns = [_escape_cell(c) for c in shown.columns]
-    return shown.to_markdown(index=False)
+    return shown.to_markdown(index=False, disable_numparse=True)
 
 
 def _escape_cell(value: object) -> str:

@@ -98,6 +98,7 @@ def gaussian_frame(n_sites: int = 10, per_site: int = 30, seed: int = 2) -> pd.D
     return pd.DataFrame(rows)
 
 
+@pytest.mark.filterwarnings("ignore::statsmodels.tools.sm_exceptions.SingularMatrixWarning")
 def test_mixed_model_coefficients_equal_statsmodels_mixedlm():
     import statsmodels.formula.api as smf
 
