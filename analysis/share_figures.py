@@ -45,6 +45,14 @@ def _percent_columns(table: pd.DataFrame) -> pd.DataFrame:
     return data
 
 
+def _error_bars(part: pd.DataFrame) -> list:
+    """Distances from each point to its interval ends; never negative (a share of 100%
+    can sit a rounding error above the Wilson upper bound)."""
+    below = (part["percent"] - part["lower"]).clip(lower=0)
+    above = (part["upper"] - part["percent"]).clip(lower=0)
+    return [below, above]
+
+
 def _levels(values: pd.Series, order: Sequence | None) -> list:
     return list(order) if order is not None else list(dict.fromkeys(values.dropna().tolist()))
 
@@ -102,7 +110,7 @@ def share_points(
         ax.errorbar(
             positions,
             part["percent"],
-            yerr=[part["percent"] - part["lower"], part["upper"] - part["percent"]],
+            yerr=_error_bars(part),
             fmt="none",
             ecolor=colour,
             capsize=3,
@@ -165,7 +173,7 @@ def share_bars(
         ax.errorbar(
             part["percent"],
             positions,
-            xerr=[part["percent"] - part["lower"], part["upper"] - part["percent"]],
+            xerr=_error_bars(part),
             fmt="none",
             ecolor="0.25",
             capsize=2,

@@ -270,9 +270,11 @@ class Builder:
                     self.report(run)
                     for other in remaining:
                         other.cancel()
-                    if isinstance(error, BuildError):
-                        raise error
-                    raise BuildError(f"stage execute, chapter {chapter_id}: {error}") from error
+                    where = "national report" if scope == NATIONAL else f"site report {scope}"
+                    message = str(error)
+                    if not isinstance(error, BuildError):
+                        message = f"stage execute, chapter {chapter_id}: {error}"
+                    raise BuildError(f"{message} ({where})") from error
                 _, _, seconds, reads = future.result()
                 site_dir = outputs[(scope, chapter_id)].parents[2]
                 Manifest(site_dir / "cache").record(
@@ -475,7 +477,8 @@ def write_site_index(book_root: Path, title: str) -> None:
     )
     page = f"""<!DOCTYPE html>
 <html lang="en-GB"><head><meta charset="utf-8"><title>Site reports</title>
-<meta name="viewport" content="width=device-width, initial-scale=1"></head>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,"></head>
 <body><h1>{escape(title)}: site reports</h1>
 <p><a href="../index.html">National report</a></p>
 <p>Each site's report applies statistical disclosure control to every figure and table.</p>

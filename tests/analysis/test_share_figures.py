@@ -55,3 +55,18 @@ def test_prevalence_heatmap_marks_suppressed_cells_and_missing_cells_differently
     figure = share_figures.prevalence_heatmap(prevalence)
     texts = [t.get_text() for t in figure.axes[0].texts]
     assert "*" in texts and "–" in texts and "50" in texts
+
+
+def test_a_share_of_100_percent_draws_without_negative_error_bars():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from analysis.proportions import wilson_interval
+    from analysis.share_figures import share_points
+
+    low, high = wilson_interval(40, 40)
+    table = pd.DataFrame(
+        {"year": [1], "proportion": [1.0], "ci_low": [low], "ci_high": [high - 1e-15]}
+    )
+    figure = share_points(table, x="year")
+    assert figure.axes
