@@ -419,9 +419,8 @@ def describe_value_for_money(result: ThresholdResult) -> str:
         f"monetised benefit components add up to {format_gbp(result.benefits.mid)} at their "
         f"mid-points (range "
         f"{format_gbp(result.benefits.low)} to {format_gbp(result.benefits.high)}), "
-        f"{comparison} the cost: a net benefit of {format_gbp(result.net_benefit)} and "
-        f"{ratio:.2f} pounds of benefit for every pound spent (benefit-cost ratio "
-        f"{ratio:.4f})."
+        f"{comparison} the cost: a net benefit of {format_gbp(result.net_benefit)}, or "
+        f"£{ratio:.2f} of benefit for every pound spent (a benefit-cost ratio of {ratio:.2f})."
     )
 
 

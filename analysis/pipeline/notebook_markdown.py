@@ -16,6 +16,7 @@ import nbformat
 import yaml
 
 from analysis.book import Book, Chapter
+from analysis.errors import BuildError
 
 CELL_OPTION = re.compile(r"^#\|\s?(.*)$")
 CROSS_REF = re.compile(r"(?<![\w\\])@((?:fig|tbl|sec)-[A-Za-z0-9_-]+)")
@@ -69,7 +70,15 @@ def book_markdown(book: Book, sources: dict[str, Path]) -> MarkdownBook:
 def _chapter_markdown(chapter: Chapter, path: Path, label: str, book: MarkdownBook) -> str:
     if chapter.is_notebook:
         notebook = nbformat.read(path, as_version=4)
-        blocks = [_cell_markdown(cell, chapter, label, book) for cell in notebook.cells]
+        blocks = []
+        for number, cell in enumerate(notebook.cells, start=1):
+            try:
+                blocks.append(_cell_markdown(cell, chapter, label, book))
+            except yaml.YAMLError as exc:
+                raise BuildError(
+                    f"render: chapter {chapter.id}, cell {number}: cannot read its #| options "
+                    f"({exc.__class__.__name__}: {str(exc).splitlines()[0]})"
+                ) from exc
     else:
         blocks = [_strip_front_matter(path.read_text(encoding="utf-8"))]
     text = "\n\n".join(b for b in blocks if b)
@@ -104,15 +113,17 @@ def _number_chapter_heading(text: str, chapter: Chapter, label: str, book: Markd
             lines[i] = f"# {title} {{#{ident}}}"
         break
     if chapter.appendix or not label:
-        lines = [_unnumber_subheading(line) for line in lines]
+        # Preface and appendix sections are unnumbered; appendix sections stay out of the contents.
+        classes = ".unnumbered .unlisted" if chapter.appendix else ".unnumbered"
+        lines = [_unnumber_subheading(line, classes) for line in lines]
     return "\n".join(lines)
 
 
-def _unnumber_subheading(line: str) -> str:
+def _unnumber_subheading(line: str, classes: str) -> str:
     if re.match(r"^#{2,6}\s", line) and ".unnumbered" not in line:
         if line.rstrip().endswith("}"):
-            return line.rstrip()[:-1] + " .unnumbered}"
-        return line + " {.unnumbered}"
+            return f"{line.rstrip()[:-1]} {classes}}}"
+        return f"{line} {{{classes}}}"
     return line
 
 
@@ -154,13 +165,13 @@ def _figure(png_b64: str, options: dict, chapter: Chapter, label: str, book: Mar
     book.numbers[ident] = f"Figure {number}"
     caption = str(options.get("fig-cap", "")).strip()
     alt = str(options.get("fig-alt", caption)).replace('"', "'")
-    return f'![Figure {number}: {caption}]({name}){{#{ident} fig-alt="{alt}" width=100%}}'
+    return f'![Figure {number}: {caption}]({name}){{#{ident} fig-alt="{alt}"}}'
 
 
 def _table_or_text(text: str, options: dict, chapter: Chapter, label: str, book: MarkdownBook):
     ident = options.get("label", "")
-    if not str(ident).startswith("tbl-"):
-        return text
+    if not str(ident).startswith("tbl-") or not text.lstrip().startswith("|"):
+        return text  # prose, or prose shown by a table cell: no caption
     number = _next_number(book, "tbl", label)
     book.numbers[ident] = f"Table {number}"
     caption = str(options.get("tbl-cap", "")).strip()

@@ -143,12 +143,23 @@ def _run_pandoc(arguments: list[str], cwd: Path, stage: str) -> None:
         raise BuildError(f"render ({stage}) failed: {done.stderr.strip()[-2000:]}")
 
 
+FILTERS = ("alt-text.lua", "layout.lua")
+# Raw HTML or typst in the Markdown is shown as text, so nothing from the data becomes markup,
+# and quotes stay as written (data and titles are shown verbatim).
+READER = "--from=markdown-raw_html-raw_attribute-smart"
+NO_FAVICON = '--variable=header-includes:<link rel="icon" href="data:,">'  # no request to 404
+
+
+def _filter_arguments() -> list[str]:
+    return [f"--lua-filter={RENDERING_DIR / name}" for name in FILTERS]
+
+
 def _pandoc_html(source: Path, meta: Path, work: Path, out_dir: Path) -> Path:
     target = out_dir / "index.html"
     _run_pandoc(
         [
             source.name,
-            "--from=markdown",
+            READER,
             "--to=html5",
             "--standalone",
             "--embed-resources",
@@ -158,7 +169,8 @@ def _pandoc_html(source: Path, meta: Path, work: Path, out_dir: Path) -> Path:
             "--mathml",
             f"--metadata-file={meta}",
             f"--css={RENDERING_DIR / 'report.css'}",
-            f"--lua-filter={RENDERING_DIR / 'alt-text.lua'}",
+            NO_FAVICON,
+            *_filter_arguments(),
             f"--output={target}",
         ],
         work,
@@ -167,26 +179,36 @@ def _pandoc_html(source: Path, meta: Path, work: Path, out_dir: Path) -> Path:
     return target
 
 
+def typst_options(config: dict) -> dict:
+    """Page settings for pandoc's typst template, from `format: typst:` in `_quarto.yml`."""
+    typst = (config.get("format") or {}).get("typst") or {}
+    names = {"papersize", "margin", "section-numbering", "page-numbering", "fontsize"}
+    options = {key: value for key, value in typst.items() if key in names}
+    options["toc-depth"] = typst.get("toc-depth", 2)
+    return options
+
+
 def _pandoc_pdf(source: Path, meta: Path, work: Path, out_dir: Path) -> Path:
     import typst
+    import yaml
+
+    from analysis.book import read_book
 
     typ = work / "book.typ"
+    page = work / "typst-options.yaml"
+    page.write_text(yaml.safe_dump(typst_options(read_book().config)), encoding="utf-8")
     _run_pandoc(
         [
             source.name,
-            "--from=markdown",
+            READER,
             "--to=typst",
             "--standalone",
             "--toc",
             "--number-sections",
             f"--metadata-file={meta}",
-            "--variable=papersize:a4",
-            "--variable=section-numbering:1.1.a",
-            "--variable=page-numbering:1",
-            "--variable=margin.x:2cm",
-            "--variable=margin.y:2.2cm",
+            f"--metadata-file={page}",
             f"--include-in-header={RENDERING_DIR / 'book.typ'}",
-            f"--lua-filter={RENDERING_DIR / 'alt-text.lua'}",
+            *_filter_arguments(),
             f"--output={typ}",
         ],
         work,
@@ -194,7 +216,26 @@ def _pandoc_pdf(source: Path, meta: Path, work: Path, out_dir: Path) -> Path:
     )
     target = out_dir / PDF_NAME
     try:
-        typst.compile(str(typ), output=str(target), root=str(work))
+        # Fonts bundled with typst only, and the report's date as the PDF's: same input, same bytes.
+        typst.compile(
+            str(typ),
+            output=str(target),
+            root=str(work),
+            ignore_system_fonts=True,
+            timestamp=_report_timestamp(meta),
+        )
     except Exception as exc:  # typst raises its own error type with the message we need
         raise BuildError(f"render (typst to PDF) failed: {exc}") from exc
     return target
+
+
+def _report_timestamp(meta: Path) -> int | None:
+    """Midnight UTC of the report's date (from the metadata file), as a Unix timestamp."""
+    import yaml
+
+    value = yaml.safe_load(meta.read_text(encoding="utf-8")).get("date")
+    try:
+        day = datetime.strptime(str(value), "%Y-%m-%d").replace(tzinfo=UTC)
+    except ValueError:
+        return None
+    return int(day.timestamp())

@@ -99,7 +99,7 @@ def test_scale_up_multiplies_per_staff_results_by_staff_numbers():
 
 def test_describe_value_for_money_carries_the_computed_numbers():
     text = economics.describe_value_for_money(economics.threshold_analysis(fixture_inputs()))
-    assert "£1,200.00" in text and "£2,514.60" in text and "2.0955" in text
+    assert "£1,200.00" in text and "£2,514.60" in text and "ratio of 2.10" in text
     assert "more than double" in text
 
 

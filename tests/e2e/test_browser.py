@@ -87,7 +87,7 @@ def _open(browser, url: str):
     page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
     page.on("requestfailed", lambda r: problems.append(f"failed: {r.url} ({r.failure})"))
     page.on("response", lambda r: r.status >= 400 and problems.append(f"{r.status}: {r.url}"))
-    page.goto(url, wait_until="load")
+    page.goto(url, wait_until="networkidle")  # late requests (the favicon) count too
     return page, problems
 
 

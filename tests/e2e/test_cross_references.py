@@ -14,11 +14,12 @@ pytestmark = pytest.mark.e2e
 SCOPES = ("national", "S03")
 
 
-def _by_chapter(problems: list[tuple[str, str]]) -> dict[str, list[str]]:
+def _by_chapter(problems: list[tuple[str, str]]) -> str:
+    """The problems as one line per chapter (empty when there are none)."""
     grouped: dict[str, list[str]] = {}
     for chapter, problem in problems:
         grouped.setdefault(chapter, []).append(problem)
-    return grouped
+    return "\n".join(f"{chapter}: {'; '.join(found)}" for chapter, found in grouped.items())
 
 
 @pytest.mark.parametrize("scope", SCOPES)
@@ -32,7 +33,7 @@ def test_every_figure_has_a_label_a_caption_and_alt_text(built_book, scope):
         if not str(s.options.get(missing, "")).strip()
         or (missing == "label" and not s.label.startswith("fig-"))
     ]
-    assert _by_chapter(problems) == {}
+    assert _by_chapter(problems) == ""
 
 
 @pytest.mark.parametrize("scope", SCOPES)
@@ -46,7 +47,7 @@ def test_every_table_has_a_label_and_a_caption(built_book, scope):
         if not str(s.options.get(missing, "")).strip()
         or (missing == "label" and not s.label.startswith("tbl-"))
     ]
-    assert _by_chapter(problems) == {}
+    assert _by_chapter(problems) == ""
 
 
 def test_labels_are_unique_across_the_book(built_book):
@@ -63,7 +64,7 @@ def test_every_figure_and_table_is_referred_to_in_the_text(built_book):
         for s in shown_outputs(notebooks)
         if s.label and s.label not in referenced
     ]
-    assert _by_chapter(problems) == {}
+    assert _by_chapter(problems) == ""
 
 
 @pytest.mark.parametrize("scope", SCOPES)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 import pytest
 from pypdf import PdfReader
 
 from analysis.book import read_book
+from analysis.pipeline.render import Renderer, pandoc_version, render_book
 from analysis.published_figures import read_published_figures
 from tests.e2e.report_content import executed_notebooks, shown_outputs, table_cells
 
@@ -38,7 +40,8 @@ def pages(pdf) -> list[str]:
 @pytest.fixture(scope="module")
 def layout_pages(pdf) -> list[str]:
     """Page text laid out by position: text that overlaps on the page runs together here."""
-    return [INVISIBLE.sub("", page.extract_text(extraction_mode="layout")) for page in pdf.pages]
+    texts = [page.extract_text(extraction_mode="layout") for page in pdf.pages]
+    return [INVISIBLE.sub("", text).replace("\u2212", "-") for text in texts]  # typst's minus
 
 
 @pytest.fixture(scope="module")
@@ -145,3 +148,15 @@ def test_no_table_text_is_cut_off_or_runs_into_its_neighbour(built_book, pages, 
                 if missing:
                     problems.append(f"{table.label}: {cell!r} (not apart: {missing})")
     assert problems == []
+
+
+def test_the_same_executed_notebooks_render_to_byte_identical_pdfs(built_book, tmp_path):
+    project = built_book.build_dir / "national" / "project"
+    renderer = Renderer("pandoc-typst-fallback", pandoc_version())
+    digests = []
+    for attempt in ("first", "second"):
+        out = tmp_path / attempt
+        out.mkdir()
+        render_book(renderer, read_book(), project, out, ("pdf",), {"date": "2026-01-01"})
+        digests.append(hashlib.sha256((out / "report.pdf").read_bytes()).hexdigest())
+    assert digests[0] == digests[1]
