@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -78,8 +78,36 @@ def load_table(data_dir: str | Path | None, table: str) -> pd.DataFrame:
     directory = resolve_data_dir(data_dir)
     columns = schema["tables"][table]["columns"]
     path = directory / schema["files"][table]
-    frame = read_text_table(path, list(columns))
-    return typed_table(frame[list(columns)], columns, _display_name(path))
+
+    def build() -> pd.DataFrame:
+        frame = read_text_table(path, list(columns))
+        return typed_table(frame[list(columns)], columns, _display_name(path))
+
+    return _memoised([path], build)
+
+
+# Tables already built in this process, keyed by the files they came from and those files'
+# size and modification time. Build workers run chapter after chapter in one kernel, so
+# each data file is parsed once per build instead of once per chapter.
+_MEMO: dict[tuple, pd.DataFrame] = {}
+_MEMO_SIZE = 32
+
+
+def _memoised(paths: list[Path], build: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+    """A copy of the table built from exactly these unchanged files, building it if needed."""
+    try:
+        key = tuple(
+            (str(p.resolve()), stat.st_size, stat.st_mtime_ns) for p in paths for stat in [p.stat()]
+        )
+    except OSError:
+        return build()  # the loader reports the missing file
+    for path in paths:
+        record_read(path)
+    if key not in _MEMO:
+        if len(_MEMO) >= _MEMO_SIZE:
+            _MEMO.clear()
+        _MEMO[key] = build()
+    return _MEMO[key].copy()
 
 
 def typed_table(frame: pd.DataFrame, columns: Mapping[str, Any], name: str) -> pd.DataFrame:
@@ -153,9 +181,20 @@ def load_admin_submissions(data_dir: str | Path | None) -> dict[str, pd.DataFram
 
 def load_admin(data_dir: str | Path | None) -> pd.DataFrame:
     """The harmonised administrative cases (schema `admin`), built from the raw submissions."""
-    return harmonise_admin(
-        load_admin_submissions(data_dir), load_admin_codebook(data_dir), load_sites(data_dir)
-    )
+    directory = resolve_data_dir(data_dir)
+    files = read_schema()["files"]
+    folder = directory / Path(files["admin_submissions"]).parent
+    paths = [directory / files["sites"], directory / files["admin_codebook"]]
+    paths += sorted(folder.glob("*.csv")) if folder.is_dir() else []
+
+    def build() -> pd.DataFrame:
+        return harmonise_admin(
+            load_admin_submissions(directory),
+            load_admin_codebook(directory),
+            load_sites(directory),
+        )
+
+    return _memoised(paths, build)
 
 
 def load_staff_survey(data_dir: str | Path | None) -> pd.DataFrame:

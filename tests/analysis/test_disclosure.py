@@ -369,13 +369,16 @@ def attacker_bounds(published: pd.DataFrame, policy: DisclosurePolicy):
         rows.append(coefficients)
         lows.append(low)
         highs.append(high)
-    return np.array(rows), np.array(lows), np.array(highs), hidden
+    # A table with every entry hidden publishes nothing: no constraints at all.
+    width = n_rows * n_cols
+    constraints = np.array(rows, dtype=float).reshape(len(rows), width)
+    return constraints, np.array(lows, dtype=float), np.array(highs, dtype=float), hidden
 
 
 def feasible_range(objective, constraints, lows, highs) -> tuple[float, float]:
     """Smallest and largest value of objective @ x over x >= 0 that satisfy the bounds."""
-    a_ub = np.vstack([constraints, -constraints])
-    b_ub = np.concatenate([highs, -lows])
+    a_ub = np.vstack([constraints, -constraints]) if len(constraints) else None
+    b_ub = np.concatenate([highs, -lows]) if len(constraints) else None
     extremes = []
     for sign in (1.0, -1.0):
         result = linprog(sign * objective, A_ub=a_ub, b_ub=b_ub, bounds=(0, None), method="highs")

@@ -174,3 +174,38 @@ def test_unparseable_date_in_a_site_file_fails_the_admin_load(writable_data_dir)
     frame.to_csv(path, index=False, lineterminator="\n")
     with pytest.raises(DataError, match=r"admin/S05\.csv, column 'AdmissionMonth'.*2 date"):
         loading.load_admin(writable_data_dir)
+
+
+def test_a_table_loaded_twice_is_parsed_once_and_returned_as_a_copy(writable_data_dir):
+    from analysis import loading
+
+    first = loading.load_staff_survey(writable_data_dir)
+    first.loc[0, "role"] = "changed by a chapter"
+    second = loading.load_staff_survey(writable_data_dir)
+    assert second.loc[0, "role"] != "changed by a chapter"
+    assert second.equals(loading.load_staff_survey(writable_data_dir))
+
+
+def test_a_changed_file_is_read_again(writable_data_dir):
+    import os
+
+    from analysis import loading
+
+    path = writable_data_dir / "cyp_survey.csv"
+    before = loading.load_cyp_survey(writable_data_dir)
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(lines[:-1]), encoding="utf-8")
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+    assert len(loading.load_cyp_survey(writable_data_dir)) == len(before) - 1
+
+
+def test_reads_are_recorded_even_when_the_table_is_reused(writable_data_dir, tmp_path, monkeypatch):
+    from analysis import loading
+    from analysis.readlog import READS_LOG_ENV
+
+    loading.load_admin(writable_data_dir)
+    log = tmp_path / "reads"
+    monkeypatch.setenv(READS_LOG_ENV, str(log))
+    loading.load_admin(writable_data_dir)
+    assert "admin_codebook.csv" in log.read_text()
