@@ -14,6 +14,7 @@ great_expectations is imported only when :func:`run_gate` runs.
 from __future__ import annotations
 
 import json
+import os
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -363,12 +364,58 @@ def _write_results(
         write_data_docs(gate.pages, results_dir / DATA_DOCS_DIR)
 
 
-def run_gate(data_dir: Path, results_dir: Path, *, data_docs: bool = True) -> GateReport:
+def _submission_findings(
+    data_dir: Path,
+    schema: dict,
+    masked: dict[str, set[str]],
+    submissions: Mapping[str, TextTable],
+    codebook: TextTable,
+) -> tuple[list, list, list, dict]:
+    """Validate the raw submissions on their own (runs in a worker process)."""
+    child = _Gate(data_dir, schema, masked={k: set(v) for k, v in masked.items()})
+    _validate_submissions(child, submissions, codebook)
+    return child.failures, child.summaries, child.pages, child.masked
+
+
+def _validate_submissions_beside_tables(
+    gate: _Gate,
+    texts: dict[str, TextTable],
+    submissions: dict[str, TextTable],
+    parallel: bool,
+) -> dict:
+    """Raw submissions then harmonised tables; findings keep that order either way."""
+    codebook = texts["admin_codebook"]
+    if not parallel or (os.cpu_count() or 1) < 2:
+        _validate_submissions(gate, submissions, codebook)
+        return _validate_tables(gate, texts, submissions)
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+        future = pool.submit(
+            _submission_findings, gate.data_dir, gate.schema, gate.masked, submissions, codebook
+        )
+        before = (len(gate.failures), len(gate.summaries), len(gate.pages))
+        loaded = _validate_tables(gate, texts, submissions)
+        failures, summaries, pages, masked = future.result()
+    gate.failures[before[0] : before[0]] = failures
+    gate.summaries[before[1] : before[1]] = summaries
+    gate.pages[before[2] : before[2]] = pages
+    for dataset, columns in masked.items():
+        gate.masked.setdefault(dataset, set()).update(columns)
+    return loaded
+
+
+def run_gate(
+    data_dir: Path, results_dir: Path, *, data_docs: bool = True, parallel: bool = True
+) -> GateReport:
     """Run every suite over ``data_dir``; write results and Data Docs under ``results_dir``.
 
     Writes ``results_dir/validation_results.json`` and, unless ``data_docs`` is False,
     ``results_dir/data_docs/index.html``. Never raises for bad data: every problem found
-    is a Failure in the report.
+    is a Failure in the report. With ``parallel``, the raw site submissions are validated
+    in a second process while this one validates the harmonised tables.
     """
     started = time.perf_counter()
     gate = _Gate(Path(data_dir), read_schema(config.SCHEMA_PATH))
@@ -376,8 +423,7 @@ def run_gate(data_dir: Path, results_dir: Path, *, data_docs: bool = True) -> Ga
         gate.failures.append(Failure("data folder", str(gate.data_dir), "", RULE_DATA_FOLDER))
     else:
         texts, submissions = _read_files(gate)
-        _validate_submissions(gate, submissions, texts["admin_codebook"])
-        loaded = _validate_tables(gate, texts, submissions)
+        loaded = _validate_submissions_beside_tables(gate, texts, submissions, parallel)
         _cross_table(gate, texts, submissions, loaded)
     report = GateReport(not gate.failures, gate.failures, gate.summaries)
     seconds = time.perf_counter() - started
