@@ -283,8 +283,13 @@ def _validate_table(
 
 
 def _validate_tables(
-    gate: _Gate, texts: Mapping[str, TextTable], submissions: Mapping[str, TextTable]
+    gate: _Gate,
+    texts: Mapping[str, TextTable],
+    submissions: Mapping[str, TextTable],
+    raw_failures: Callable[[], list[Failure]] | None = None,
 ) -> dict[str, pd.DataFrame | None]:
+    """Validate every harmonised table; `raw_failures` gives the raw submissions' findings
+    when they are computed elsewhere (by default they are already in `gate.failures`)."""
     def explained(table: str) -> bool:
         return any(failure.dataset == table for failure in gate.failures)
 
@@ -308,7 +313,8 @@ def _validate_tables(
         loaded[table] = _validate_table(gate, table, texts[table], parameters, explained(table))
     raw_ok = submissions and all(text.ok for text in submissions.values())
     if raw_ok and texts["admin_codebook"].ok and register is not None:
-        raw_problems = any(f.dataset == RAW_TEMPLATE for f in gate.failures)
+        found = raw_failures() if raw_failures is not None else gate.failures
+        raw_problems = any(f.dataset == RAW_TEMPLATE for f in found)
         loaded["admin"] = _validate_table(gate, "admin", None, parameters, raw_problems)
     return loaded
 
@@ -397,7 +403,7 @@ def _validate_submissions_beside_tables(
             _submission_findings, gate.data_dir, gate.schema, gate.masked, submissions, codebook
         )
         before = (len(gate.failures), len(gate.summaries), len(gate.pages))
-        loaded = _validate_tables(gate, texts, submissions)
+        loaded = _validate_tables(gate, texts, submissions, lambda: future.result()[0])
         failures, summaries, pages, masked = future.result()
     gate.failures[before[0] : before[0]] = failures
     gate.summaries[before[1] : before[1]] = summaries

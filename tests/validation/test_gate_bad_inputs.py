@@ -19,8 +19,8 @@ VALID_NHS_NUMBERS = ("9434765919", "4010232137", "9434765870")
 
 
 def quick_gate(data_dir: Path, tmp_path: Path) -> GateReport:
-    """The gate without Data Docs, results under tmp_path."""
-    return run_gate(data_dir, tmp_path / "results", data_docs=False)
+    """The gate without Data Docs, in one process, results under tmp_path."""
+    return run_gate(data_dir, tmp_path / "results", data_docs=False, parallel=False)
 
 
 def read(path: Path) -> pd.DataFrame:
@@ -257,3 +257,20 @@ def test_missing_data_folder_is_a_failure_not_a_traceback(tmp_path: Path):
     report = quick_gate(tmp_path / "no-such-folder", tmp_path)
     assert not report.passed
     assert [failure.rule for failure in report.failures] == ["data folder is present"]
+
+
+def test_parallel_and_serial_gates_report_the_same_failures_in_the_same_order(data_copy, tmp_path):
+    small_data = data_copy
+    submission = small_data / "admin" / "S07.csv"
+    frame = read(submission)
+    frame.iloc[0, 1] = "not a code"
+    write(frame, submission)
+    staff = small_data / "staff_survey.csv"
+    frame = read(staff)
+    frame.loc[0, "year"] = "4"
+    write(frame, staff)
+    serial = run_gate(small_data, tmp_path / "serial", data_docs=False, parallel=False)
+    parallel = run_gate(small_data, tmp_path / "parallel", data_docs=False, parallel=True)
+    assert not serial.passed
+    assert [f.message() for f in parallel.failures] == [f.message() for f in serial.failures]
+    assert parallel.suites == serial.suites
