@@ -34,9 +34,18 @@ def format_gbp(value: float, decimals: int = 2) -> str:
     return f"{sign}£{abs(value):,.{decimals}f}"
 
 
+NO_ROWS = "No data in this selection"
+
+
 def markdown_table(frame: pd.DataFrame, index: bool = False) -> str:
-    """A pipe table of a DataFrame, with cells escaped so data stay inert text."""
+    """A pipe table of a DataFrame, with cells escaped so data stay inert text.
+
+    An empty frame becomes one row that says so, so the table keeps its number and caption.
+    """
     shown = frame.reset_index() if index else frame
+    if shown.empty and len(shown.columns):
+        filler = [NO_ROWS] + ["–"] * (len(shown.columns) - 1)
+        shown = pd.DataFrame([filler], columns=shown.columns)
     shown = shown.map(_escape_cell)
     shown.columns = [_escape_cell(c) for c in shown.columns]
     return shown.to_markdown(index=False, disable_numparse=True)

@@ -51,3 +51,14 @@ def test_markdown_table_formats_numbers_and_escapes_text():
     assert "S01 &lt;b&gt;" in lines[2]
     assert "1,270" in lines[2]
     assert "yes" in lines[2]
+
+
+def test_an_empty_table_says_so_in_one_row():
+    import pandas as pd
+
+    from analysis.presentation import NO_ROWS, markdown_table
+
+    text = markdown_table(pd.DataFrame(columns=["Setting", "Yes", "Answered"]))
+    lines = text.splitlines()
+    assert len(lines) == 3
+    assert NO_ROWS in lines[2]
