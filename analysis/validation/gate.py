@@ -290,6 +290,7 @@ def _validate_tables(
 ) -> dict[str, pd.DataFrame | None]:
     """Validate every harmonised table; `raw_failures` gives the raw submissions' findings
     when they are computed elsewhere (by default they are already in `gate.failures`)."""
+
     def explained(table: str) -> bool:
         return any(failure.dataset == table for failure in gate.failures)
 

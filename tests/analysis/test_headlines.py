@@ -12,6 +12,7 @@ from analysis import config, headlines
 from analysis.chapter import ChapterContext
 from analysis.economics import format_qaly
 from analysis.presentation import format_count, format_gbp, format_percent
+from tests.analysis.shared import notebook_labels
 
 CHAPTERS = config.CHAPTERS_DIR
 
@@ -238,22 +239,6 @@ def test_topic_summary_is_a_short_bullet_list(national_findings):
 
 
 # --------------------------------------------------------------------------- labels and notebooks
-
-
-def notebook_labels() -> set[str]:
-    """Labels defined in chapter notebooks: cell options and heading ids."""
-    import nbformat
-
-    from analysis.pipeline.notebook_markdown import cell_options
-
-    labels = set()
-    for path in CHAPTERS.glob("*.ipynb"):
-        for cell in nbformat.read(path, as_version=4).cells:
-            if cell.cell_type == "code" and "label" in cell_options(cell.source):
-                labels.add(cell_options(cell.source)["label"])
-            if cell.cell_type == "markdown":
-                labels |= set(re.findall(r"^#+ .*\{#((?:sec|fig|tbl)-[\w-]+)", cell.source, re.M))
-    return labels
 
 
 def test_every_evidence_label_exists_in_a_chapter_notebook():

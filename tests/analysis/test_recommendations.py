@@ -9,7 +9,7 @@ import pytest
 
 from analysis import config, headlines, recommendations
 from analysis.chapter import ChapterContext
-from tests.analysis.test_headlines import notebook_labels
+from tests.analysis.shared import notebook_labels
 
 REFERENCE = re.compile(r"@((?:fig|tbl|sec)-[\w-]+)")
 

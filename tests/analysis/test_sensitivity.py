@@ -3,25 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from analysis import config, sensitivity
 from analysis.errors import ParameterError
-
-
-def fixture_inputs() -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "item": ["staff support", "absence", "productivity", "turnover"],
-            "kind": ["cost", "benefit", "benefit", "benefit"],
-            "low": [900.0, 600.0, 300.0, 100.0],
-            "mid": [1200.0, 1257.30, 838.20, 419.10],
-            "high": [1500.0, 1900.0, 1300.0, 700.0],
-            "description": ["c", "b1", "b2", "b3"],
-        }
-    )
-
+from tests.analysis.shared import economic_inputs as fixture_inputs
 
 # --- one-way sensitivity ------------------------------------------------------------------------
 

@@ -1,0 +1,39 @@
+"""Helpers shared by several test modules of the analysis package."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from analysis.config import CHAPTERS_DIR
+
+
+def economic_inputs() -> pd.DataFrame:
+    """One cost item of £1,200 and three benefit components whose mid-points sum to £2,514.60."""
+    return pd.DataFrame(
+        {
+            "item": ["staff support", "absence", "productivity", "turnover"],
+            "kind": ["cost", "benefit", "benefit", "benefit"],
+            "low": [900.0, 600.0, 300.0, 100.0],
+            "mid": [1200.0, 1257.30, 838.20, 419.10],
+            "high": [1500.0, 1900.0, 1300.0, 700.0],
+            "description": ["c", "b1", "b2", "b3"],
+        }
+    )
+
+
+def notebook_labels() -> set[str]:
+    """Labels defined in chapter notebooks: cell options and heading ids."""
+    import nbformat
+
+    from analysis.pipeline.notebook_markdown import cell_options
+
+    labels = set()
+    for path in CHAPTERS_DIR.glob("*.ipynb"):
+        for cell in nbformat.read(path, as_version=4).cells:
+            if cell.cell_type == "code" and "label" in cell_options(cell.source):
+                labels.add(cell_options(cell.source)["label"])
+            if cell.cell_type == "markdown":
+                labels |= set(re.findall(r"^#+ .*\{#((?:sec|fig|tbl)-[\w-]+)", cell.source, re.M))
+    return labels
