@@ -38,7 +38,6 @@ from analysis.validation.failures import (
 from analysis.validation.files import TextTable, read_text_table, type_failures
 from analysis.validation.results import failures_from_result, summary_of
 from analysis.validation.suites import (
-    INTERVIEW_IDS,
     RAW_TEMPLATE,
     SITE_IDS,
     SUITE_PARAMETER,
@@ -305,9 +304,6 @@ def _validate_tables(
         loaded["interviews"] = _validate_table(
             gate, "interviews", texts["interviews"], parameters, explained("interviews")
         )
-    interviews = loaded.get("interviews")
-    if interviews is not None:
-        parameters[INTERVIEW_IDS] = sorted(interviews["interview_id"].dropna().astype(str))
     for table in FLAT_TABLES:
         if table in loaded or texts[table].frame is None:
             continue
@@ -342,6 +338,9 @@ def _cross_table(
         cross_table.reporting_groups_follow_settings(register, files["sites"]),
         cross_table.interviews_at_case_study_sites(
             loaded.get("interviews"), register, files["interviews"]
+        ),
+        cross_table.excerpts_refer_to_interviews(
+            loaded.get("interview_excerpts"), loaded.get("interviews"), files["interview_excerpts"]
         ),
     ]
     for failures in found:
@@ -395,17 +394,26 @@ def _validate_submissions_beside_tables(
     if not parallel or (os.cpu_count() or 1) < 2:
         _validate_submissions(gate, submissions, codebook)
         return _validate_tables(gate, texts, submissions)
+    import functools
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
+    arguments = (gate.data_dir, gate.schema, gate.masked, submissions, codebook)
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-        future = pool.submit(
-            _submission_findings, gate.data_dir, gate.schema, gate.masked, submissions, codebook
-        )
+        future = pool.submit(_submission_findings, *arguments)
+
+        @functools.cache
+        def findings() -> tuple[list, list, list, dict]:
+            try:
+                return future.result()
+            except BrokenProcessPool:  # the worker could not start: validate here instead
+                return _submission_findings(*arguments)
+
         before = (len(gate.failures), len(gate.summaries), len(gate.pages))
-        loaded = _validate_tables(gate, texts, submissions, lambda: future.result()[0])
-        failures, summaries, pages, masked = future.result()
+        loaded = _validate_tables(gate, texts, submissions, lambda: findings()[0])
+        failures, summaries, pages, masked = findings()
     gate.failures[before[0] : before[0]] = failures
     gate.summaries[before[1] : before[1]] = summaries
     gate.pages[before[2] : before[2]] = pages

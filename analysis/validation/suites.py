@@ -36,7 +36,6 @@ from analysis import config
 RAW_TEMPLATE = "raw_admin_submission"
 SUITE_PARAMETER = "$PARAMETER"
 SITE_IDS = "site_ids"
-INTERVIEW_IDS = "interview_ids"
 
 GX_TYPE = {
     "string": "str",
@@ -85,7 +84,6 @@ REFERENCES = {
         (table, "site_id"): (SITE_IDS, "the site register (sites.csv)")
         for table in ("admin_codebook", "admin", "staff_survey", "cyp_survey", "interviews")
     },
-    ("interview_excerpts", "interview_id"): (INTERVIEW_IDS, "interviews.csv"),
 }
 # Share of rows that must hold a value in a nullable column (declared missingness limits).
 DEFAULT_MIN_PRESENT = 0.05

@@ -274,3 +274,16 @@ def test_parallel_and_serial_gates_report_the_same_failures_in_the_same_order(da
     assert not serial.passed
     assert [f.message() for f in parallel.failures] == [f.message() for f in serial.failures]
     assert parallel.suites == serial.suites
+
+
+def test_an_excerpt_of_an_unknown_interview_is_refused(data_copy, tmp_path):
+    excerpts = data_copy / "interview_excerpts.csv"
+    frame = read(excerpts)
+    frame.loc[0, "interview_id"] = "I999999"
+    write(frame, excerpts)
+    report = quick_gate(data_copy, tmp_path)
+    assert not report.passed
+    [failure] = [f for f in report.failures if f.column == "interview_id"]
+    assert failure.rule == "interview_id is in interviews.csv"
+    assert failure.failing_rows == 1
+    assert failure.examples == ("I999999",)
