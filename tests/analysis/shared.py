@@ -37,3 +37,15 @@ def notebook_labels() -> set[str]:
             if cell.cell_type == "markdown":
                 labels |= set(re.findall(r"^#+ .*\{#((?:sec|fig|tbl)-[\w-]+)", cell.source, re.M))
     return labels
+
+
+def three_site_register(case_study: bool = True) -> pd.DataFrame:
+    """A site register of one YOI, the STC and one SCH (S01, S02, S03)."""
+    return pd.DataFrame(
+        {
+            "site_id": ["S01", "S02", "S03"],
+            "setting_type": ["YOI", "STC", "SCH"],
+            "reporting_group": ["YOI/STC", "YOI/STC", "SCH"],
+            "case_study": [case_study] * 3,
+        }
+    )

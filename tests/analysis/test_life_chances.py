@@ -7,17 +7,11 @@ import pandas as pd
 import pytest
 
 from analysis import life_chances, loading
+from tests.analysis.shared import three_site_register
 
 matplotlib.use("Agg")
 
-SITES = pd.DataFrame(
-    {
-        "site_id": ["S01", "S02", "S03"],
-        "setting_type": ["YOI", "STC", "SCH"],
-        "reporting_group": ["YOI/STC", "YOI/STC", "SCH"],
-        "case_study": [True, True, True],
-    }
-)
+SITES = three_site_register(case_study=True)
 
 
 def interviews_fixture() -> pd.DataFrame:

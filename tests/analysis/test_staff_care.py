@@ -8,17 +8,11 @@ import pandas as pd
 import pytest
 
 from analysis import loading, staff_care
+from tests.analysis.shared import three_site_register
 
 matplotlib.use("Agg")
 
-SITES = pd.DataFrame(
-    {
-        "site_id": ["S01", "S02", "S03"],
-        "setting_type": ["YOI", "STC", "SCH"],
-        "reporting_group": ["YOI/STC", "YOI/STC", "SCH"],
-        "case_study": [False, False, False],
-    }
-)
+SITES = three_site_register(case_study=False)
 
 
 def staff_fixture() -> pd.DataFrame:
