@@ -19,10 +19,8 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import loading
-from analysis.config import YEARS
+from analysis.config import SETTING_TYPES, YEARS
 from analysis.errors import ParameterError
-
-SETTING_TYPES = ("YOI", "STC", "SCH")
 
 
 @dataclass

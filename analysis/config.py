@@ -51,3 +51,4 @@ CEAC_MAX_WTP = 60_000.0
 
 # Evaluation years, as labels used in the report
 YEARS = (1, 2, 3)
+SETTING_TYPES = ("YOI", "STC", "SCH")

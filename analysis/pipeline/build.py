@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from analysis.book import Book, Chapter, read_book
-from analysis.config import BOOK_DIR, BUILD_DIR, PROJECT_ROOT, YEARS
+from analysis.config import BOOK_DIR, BUILD_DIR, PROJECT_ROOT, SETTING_TYPES, YEARS
 from analysis.errors import BuildError, DataError, ParameterError
 from analysis.pipeline import publish as publishing
 from analysis.pipeline.cache import (
@@ -35,7 +35,6 @@ from analysis.pipeline.render import FORMATS, Renderer, detect_renderer, render_
 from analysis.provenance import build_time, collect_inputs
 
 NATIONAL = "national"
-SETTING_TYPES = ["YOI", "STC", "SCH"]
 PROJECT_FILES = ("_quarto.yml",)
 DATA_DOCS = "data-docs"
 
@@ -117,7 +116,7 @@ def chapter_parameters(
         "data_dir": str(data_dir),
         "site": site or "",
         "years": list(YEARS),
-        "setting_types": SETTING_TYPES,
+        "setting_types": list(SETTING_TYPES),
         **extras,
     }
     return {name: value for name, value in offered.items() if name in declared}
