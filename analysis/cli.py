@@ -57,7 +57,7 @@ def user_errors(command):
 
 
 def _data_dir(data: Path | None) -> Path:
-    from analysis.data_folder import resolve_data_dir
+    from analysis.data.data_folder import resolve_data_dir
 
     return resolve_data_dir(data)
 
@@ -115,7 +115,7 @@ def run(
     ] = config.BUILD_DIR / "runs",
 ) -> None:
     """Execute one chapter with papermill and print where the executed notebook went."""
-    from analysis.book import read_book
+    from analysis.pipeline.book import read_book
     from analysis.pipeline.execute import execute_chapter
     from analysis.pipeline.parameters import coerce_parameters, declared_parameters
 
@@ -164,7 +164,7 @@ def _run_name(chapter: str, raw: dict[str, str]) -> str:
 
 def _precheck(parameters: dict, data_dir: Path) -> None:
     """Refuse bad site/years/setting_types before starting a kernel."""
-    from analysis.chapter import check_setting_types, check_site, check_years
+    from analysis.data.chapter_context import check_setting_types, check_site, check_years
     from analysis.pipeline.build import site_ids
 
     if "years" in parameters:
@@ -231,7 +231,7 @@ def figures(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Every published figure recomputed from the data, beside the printed value."""
-    from analysis.published_figures import reproduce_published_figures
+    from analysis.report.published_figures import reproduce_published_figures
 
     table = reproduce_published_figures(_data_dir(data))
     if as_json:

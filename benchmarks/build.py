@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.book import read_book
 from analysis.config import DEFAULT_DATA_DIR, PROJECT_ROOT
+from analysis.pipeline.book import read_book
 from analysis.pipeline.build import Builder, BuildOptions, chapter_parameters, site_ids
 from analysis.pipeline.execute import execute_chapter
 from analysis.pipeline.render import detect_renderer, render_book

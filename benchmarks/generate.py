@@ -14,7 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from analysis import loading
+from analysis.data import loading
 from synthetic_data import write_dataset
 
 TARGET_SECONDS = 10.0

@@ -12,7 +12,9 @@ from __future__ import annotations
 import argparse
 import time
 
-from analysis import config, loading, sensitivity
+from analysis import config
+from analysis.data import loading
+from analysis.topics import sensitivity
 
 
 def time_psa(inputs, draws: int, repeats: int = 3) -> float:

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from analysis.harmonise import table_dtypes
+from analysis.data.harmonise import table_dtypes
 from synthetic_data import calendar
 from synthetic_data.admin_cases import force_mean
 from synthetic_data.site_codings import FIELDS, FORMULATION_DETAIL

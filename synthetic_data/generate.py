@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 
 from analysis import config
+from analysis.data.harmonise import read_schema, table_dtypes
 from analysis.errors import DataError, ParameterError
-from analysis.harmonise import read_schema, table_dtypes
 from synthetic_data import admin_cases, admin_submissions, interviews, surveys
 from synthetic_data.dictionary import build_data_dictionary
 from synthetic_data.economics import build_economics_inputs

@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from analysis.book import Book, Chapter, read_book
 from analysis.config import BOOK_DIR, BUILD_DIR, PROJECT_ROOT, SETTING_TYPES, YEARS
 from analysis.errors import BuildError, DataError, ParameterError
 from analysis.pipeline import publish as publishing
+from analysis.pipeline.book import Book, Chapter, read_book
 from analysis.pipeline.cache import (
     CacheKey,
     Manifest,
@@ -31,8 +31,8 @@ from analysis.pipeline.cache import (
     text_sha256,
 )
 from analysis.pipeline.parameters import declared_parameters
+from analysis.pipeline.provenance import build_time, collect_inputs
 from analysis.pipeline.render import FORMATS, Renderer, detect_renderer, render_book
-from analysis.provenance import build_time, collect_inputs
 
 NATIONAL = "national"
 PROJECT_FILES = ("_quarto.yml",)

@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from analysis.config import PROJECT_ROOT
+from analysis.data.readlog import READS_LOG_ENV
 from analysis.errors import BuildError
 from analysis.pipeline.kernels import WarmKernel
-from analysis.readlog import READS_LOG_ENV
 
 
 @dataclass(frozen=True)

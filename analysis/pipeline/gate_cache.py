@@ -9,7 +9,7 @@ from pathlib import Path
 from analysis.config import EXPECTATIONS_DIR, PACKAGE_DIR
 from analysis.errors import ValidationFailed
 from analysis.pipeline.cache import code_fingerprint, environment_fingerprint, text_sha256
-from analysis.provenance import data_file_hashes
+from analysis.pipeline.provenance import data_file_hashes
 
 SUMMARY_FILE = "summary.json"
 KEY_FILE = "gate-key.json"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from analysis.readlog import READS_LOG_ENV
+from analysis.data.readlog import READS_LOG_ENV
 
 _defaults: dict = {}
 

@@ -16,7 +16,10 @@ from pathlib import Path
 
 from analysis.config import PROJECT_ROOT
 
-WARM_UP = "import pandas, numpy, statsmodels.api, seaborn, matplotlib.pyplot, analysis.chapter"
+WARM_UP = (
+    "import pandas, numpy, statsmodels.api, seaborn, matplotlib.pyplot, "
+    "analysis.data.chapter_context"
+)
 
 
 class WarmKernel:

@@ -15,8 +15,8 @@ from pathlib import Path
 import nbformat
 import yaml
 
-from analysis.book import Book, Chapter
 from analysis.errors import BuildError
+from analysis.pipeline.book import Book, Chapter
 
 CELL_OPTION = re.compile(r"^#\|\s?(.*)$")
 CROSS_REF = re.compile(r"(?<![\w\\])@((?:fig|tbl|sec)-[A-Za-z0-9_-]+)")

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from analysis.book import Book
 from analysis.config import PACKAGE_DIR
 from analysis.errors import BuildError
+from analysis.pipeline.book import Book
 from analysis.pipeline.notebook_markdown import book_markdown
 
 RENDERING_DIR = PACKAGE_DIR / "rendering"
@@ -192,7 +192,7 @@ def _pandoc_pdf(source: Path, meta: Path, work: Path, out_dir: Path) -> Path:
     import typst
     import yaml
 
-    from analysis.book import read_book
+    from analysis.pipeline.book import read_book
 
     typ = work / "book.typ"
     page = work / "typst-options.yaml"

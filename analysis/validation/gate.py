@@ -4,7 +4,7 @@
 truncated, non-UTF-8 or unreadable file becomes a Failure, not a traceback), refuses
 direct identifiers (:mod:`~analysis.validation.pii`), validates each raw site
 submission against the template suite filled from its codebook rows, loads each
-harmonised table with :mod:`analysis.loading` and validates it against its suite (one
+harmonised table with :mod:`analysis.data.loading` and validates it against its suite (one
 great_expectations call per table), runs the cross-table checks, and writes the
 validation results (JSON) and offline Data Docs under ``results_dir``.
 
@@ -238,8 +238,8 @@ def _validate_submissions(
 
 
 def _load(gate: _Gate, table: str) -> tuple[pd.DataFrame | None, str | None]:
-    """The harmonised table from analysis.loading, or the loader's message."""
-    from analysis import loading
+    """The harmonised table from analysis.data.loading, or the loader's message."""
+    from analysis.data import loading
 
     loader: Callable[[Path], pd.DataFrame] = getattr(loading, LOADERS[table])
     try:

@@ -12,7 +12,7 @@ from pathlib import Path
 import nbformat
 from nbformat import NotebookNode
 
-from analysis.book import read_book
+from analysis.pipeline.book import read_book
 from analysis.pipeline.notebook_markdown import cell_options
 
 REFERENCE = re.compile(r"(?<![\w\\])@((?:fig|tbl|sec)-[A-Za-z0-9_-]+)")

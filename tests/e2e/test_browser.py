@@ -13,9 +13,9 @@ import pandas as pd
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from analysis.book import Book, Chapter, read_book
+from analysis.display.presentation import markdown_table
+from analysis.pipeline.book import Book, Chapter, read_book
 from analysis.pipeline.render import Renderer, pandoc_version, render_book
-from analysis.presentation import markdown_table
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 

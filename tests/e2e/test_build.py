@@ -12,8 +12,8 @@ import nbformat
 import pytest
 from pypdf import PdfReader
 
-from analysis.book import Book, Chapter, read_book
 from analysis.errors import BuildError
+from analysis.pipeline.book import Book, Chapter, read_book
 from analysis.pipeline.build import Builder, BuildOptions
 
 pytestmark = pytest.mark.e2e

@@ -8,9 +8,9 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from analysis.book import read_book
+from analysis.pipeline.book import read_book
 from analysis.pipeline.render import Renderer, pandoc_version, render_book
-from analysis.published_figures import read_published_figures
+from analysis.report.published_figures import read_published_figures
 from tests.e2e.report_content import executed_notebooks, shown_outputs, table_cells
 
 pytestmark = pytest.mark.e2e

@@ -12,7 +12,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import config, loading
+from analysis import config
+from analysis.data import loading
 from synthetic_data.targets import load_targets
 
 AT_LEAST_SOMETIMES = ("sometimes", "often", "always")

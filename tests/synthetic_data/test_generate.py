@@ -8,9 +8,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import loading
+from analysis.data import loading
+from analysis.data.harmonise import read_schema
 from analysis.errors import DataError, ParameterError
-from analysis.harmonise import read_schema
 from synthetic_data import generate, write_dataset
 
 SCHEMA = read_schema()

@@ -10,8 +10,8 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from analysis.book import Book, Chapter
 from analysis.errors import BuildError
+from analysis.pipeline.book import Book, Chapter
 from analysis.pipeline.notebook_markdown import book_markdown, cell_options
 
 PNG = base64.b64decode(
@@ -69,7 +69,7 @@ def test_code_inputs_are_hidden_and_markdown_outputs_shown(tmp_path):
         {
             "intro": [
                 new_markdown_cell("# Introduction {#sec-intro}"),
-                new_code_cell("from analysis.chapter import ChapterContext"),
+                new_code_cell("from analysis.data.chapter_context import ChapterContext"),
                 _markdown_output_cell(
                     "show_markdown(describe(ctx))", "Computed prose: 1,270 cases."
                 ),

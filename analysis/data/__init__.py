@@ -1,0 +1,1 @@
+"""Data: reading the data folder, harmonising site submissions, selecting a chapter's scope."""

@@ -1,0 +1,1 @@
+"""Display helpers: number formatting, tables, figures and the Framework's elements."""

@@ -1,0 +1,1 @@
+"""The report around the topics: headlines, recommendations, methods, appendices, reproduction."""

@@ -1,0 +1,1 @@
+"""Statistics: shares and intervals, models, disclosure control and interview themes."""

@@ -1,0 +1,120 @@
+"""Coded interview themes: how often each theme was described, and excerpt attribution.
+
+Interviews come from the five case-study sites; one row per interview, one
+True/False column per theme (schema.yaml `interviews`). Prevalence is the share
+of interviews in which a theme was coded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+
+from analysis.errors import DataError
+from analysis.statistics.proportions import SHARE_COLUMNS, share_table
+from analysis.statistics.reporting_groups import add_reporting_group
+
+THEME_LABELS = {
+    "theme_siloed_working": "Siloed working",
+    "theme_multiagency_working": "Multi-agency working",
+    "theme_leadership_support": "Senior leadership support",
+    "theme_release_barriers": "Release capacity as a barrier",
+    "theme_turnover": "Staff turnover",
+    "theme_hope": "Hope for life chances",
+    "theme_pessimism": "Pessimism about life chances",
+    "theme_voice_in_formulation": "Children's voice in formulation",
+    "theme_transitions": "Transition planning",
+}
+PARTICIPANT_LABELS = {"staff": "Staff", "cyp": "Children and young people"}
+CHILD_ATTRIBUTION = "a child or young person"
+
+
+def theme_label(theme: str) -> str:
+    """Reader-facing name of a theme column."""
+    return THEME_LABELS.get(theme, theme.removeprefix("theme_").replace("_", " ").capitalize())
+
+
+def _check_themes(interviews: pd.DataFrame, themes: Sequence[str]) -> None:
+    missing = [t for t in themes if t not in interviews]
+    if missing:
+        raise DataError(f"interviews.csv has no theme column(s): {', '.join(missing)}")
+
+
+def theme_prevalence(
+    interviews: pd.DataFrame, themes: Sequence[str], by: Sequence[str] = ("year",)
+) -> pd.DataFrame:
+    """Share of interviews coding each theme, per group of `by` (long format).
+
+    Columns: theme, theme_label, `by`..., numerator (interviews coding the theme),
+    denominator (interviews), proportion, ci_low, ci_high.
+    """
+    _check_themes(interviews, themes)
+    parts = []
+    for theme in themes:
+        table = share_table(interviews, theme, by=by)
+        table.insert(0, "theme_label", theme_label(theme))
+        table.insert(0, "theme", theme)
+        parts.append(table)
+    columns = ["theme", "theme_label", *by, *SHARE_COLUMNS]
+    if not parts:
+        return pd.DataFrame(columns=columns)
+    return pd.concat(parts, ignore_index=True)[columns]
+
+
+def theme_prevalence_by_year(
+    interviews: pd.DataFrame, themes: Sequence[str], participant_group: str | None = "staff"
+) -> pd.DataFrame:
+    """Share of one participant group's interviews coding each theme, by year."""
+    chosen = interviews
+    if participant_group is not None:
+        chosen = interviews[interviews["participant_group"] == participant_group]
+    return theme_prevalence(chosen, themes, by=("year",))
+
+
+def interview_counts(interviews: pd.DataFrame) -> pd.DataFrame:
+    """Interviews per participant group and year (columns: participant_group, year, interviews)."""
+    counts = (
+        interviews.groupby(["participant_group", "year"], observed=True)
+        .size()
+        .rename("interviews")
+        .reset_index()
+    )
+    return counts
+
+
+def attribute_excerpts(
+    excerpts: pd.DataFrame, interviews: pd.DataFrame, sites: pd.DataFrame
+) -> pd.DataFrame:
+    """Excerpts with the only attribution the report allows.
+
+    Staff excerpts are attributed to their reporting group ("staff, SCH" or
+    "staff, YOI/STC"); children's excerpts only to "a child or young person",
+    never to a site or setting. Columns: excerpt_id, theme, theme_label, text,
+    participant_group, attribution.
+    """
+    joined = excerpts.merge(
+        add_reporting_group(interviews, sites)[
+            ["interview_id", "participant_group", "reporting_group"]
+        ],
+        on="interview_id",
+        how="inner",
+        validate="many_to_one",
+    )
+    attribution = [
+        CHILD_ATTRIBUTION if group == "cyp" else f"staff, {reporting}"
+        for group, reporting in zip(
+            joined["participant_group"], joined["reporting_group"].astype(str), strict=True
+        )
+    ]
+    result = pd.DataFrame(
+        {
+            "excerpt_id": joined["excerpt_id"],
+            "theme": joined["theme"],
+            "theme_label": joined["theme"].map(theme_label),
+            "text": joined["text"],
+            "participant_group": joined["participant_group"],
+            "attribution": attribution,
+        }
+    )
+    return result.sort_values(["theme", "excerpt_id"]).reset_index(drop=True)

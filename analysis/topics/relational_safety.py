@@ -1,0 +1,224 @@
+"""Topic 2: did emotional and relational safety increase between staff and children,
+and between staff across agencies?
+
+Children's survey: feeling listened to, safe, and in good relationships with staff.
+Staff survey: agencies working well together, by year. Staff interviews: the move
+from siloed to multi-agency working over the three years.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis.display.presentation import format_count
+from analysis.display.share_figures import (
+    has_values,
+    message_figure,
+    prevalence_heatmap,
+    share_points,
+)
+from analysis.statistics.proportions import (
+    agree_or_strongly_agree,
+    at_least_a_little,
+    describe_share,
+    join_words,
+    row_percentages,
+    scale_levels,
+    share_table,
+    shares_by_year,
+    year_label,
+)
+from analysis.statistics.reporting_groups import (
+    REPORTING_GROUPS,
+    add_reporting_group,
+    groups_in,
+    where_group,
+)
+from analysis.statistics.themes import theme_label, theme_prevalence, theme_prevalence_by_year
+
+CHILDREN_ITEMS = {
+    "listened_to": "Staff listen to me",
+    "felt_safe": "I feel safe here",
+    "staff_relationships": "I have good relationships with staff",
+}
+WORKING_TOGETHER_THEMES = (
+    "theme_siloed_working",
+    "theme_multiagency_working",
+    "theme_leadership_support",
+    "theme_turnover",
+)
+
+
+# --------------------------------------------------------------------------- children's survey
+
+
+def children_feeling_safe_and_heard(cyp: pd.DataFrame) -> pd.DataFrame:
+    """Share of children answering 'a little' or more to each relational-safety item.
+
+    One row per item (column `item`, the question as asked); `listened_to` is the
+    published "felt at least a little listened to by staff".
+    """
+    parts = []
+    for column, question in CHILDREN_ITEMS.items():
+        flags = cyp.assign(positive=at_least_a_little(cyp[column]))
+        table = share_table(flags, "positive")
+        table.insert(0, "item", question)
+        parts.append(table)
+    return pd.concat(parts, ignore_index=True)
+
+
+def children_survey_responses(cyp: pd.DataFrame) -> pd.DataFrame:
+    """Counts of each answer (extent scale) per item: items as rows, answers as columns."""
+    levels = list(scale_levels("extent"))
+    rows = {
+        question: cyp[column].dropna().astype(str).value_counts().reindex(levels, fill_value=0)
+        for column, question in CHILDREN_ITEMS.items()
+    }
+    counts = pd.DataFrame(rows).T.astype("int64")
+    counts.index.name = "Item"
+    counts.columns.name = None
+    return counts
+
+
+def response_percentages(released: pd.DataFrame) -> pd.DataFrame:
+    """Long table (item, answer, proportion) from a released items x answers table."""
+    shares = row_percentages(released)
+    long = shares.reset_index().melt(id_vars="Item", var_name="answer", value_name="proportion")
+    return long.rename(columns={"Item": "item"})
+
+
+def describe_children_survey(shares: pd.DataFrame, surveys: int | str) -> str:
+    """Prose: how many children felt listened to, safe and in good relationships with staff."""
+    if shares.empty:
+        return "No children's surveys are in scope."
+    by_item = shares.set_index("item")
+    parts = []
+    for question, words in (
+        (CHILDREN_ITEMS["listened_to"], "felt at least a little listened to by staff"),
+        (CHILDREN_ITEMS["felt_safe"], "felt at least a little safe"),
+        (
+            CHILDREN_ITEMS["staff_relationships"],
+            "had at least a little of a good relationship with staff",
+        ),
+    ):
+        if question in by_item.index:
+            parts.append(f"{words}, {describe_share(by_item.loc[question])}")
+    return (
+        f"Of the {format_count(surveys)} children's surveys in scope (counting those who "
+        f"answered each question): {'; '.join(parts)}."
+    )
+
+
+def plot_children_survey(percentages: pd.DataFrame):
+    """Grouped horizontal bars: % of children giving each answer, per item (seaborn)."""
+    import matplotlib.pyplot as plt
+    import seaborn as sns
+
+    from analysis.display.plotting import report_palette
+
+    if not has_values(percentages):
+        return message_figure()
+    levels = list(scale_levels("extent"))
+    data = percentages.assign(percent=percentages["proportion"] * 100)
+    figure, ax = plt.subplots()
+    sns.barplot(
+        data=data,
+        y="item",
+        x="percent",
+        hue="answer",
+        hue_order=levels,
+        palette=report_palette(len(levels)),
+        errorbar=None,
+        orient="h",
+        ax=ax,
+    )
+    ax.set_xlim(0, 100)
+    ax.set_xlabel("% of children answering")
+    ax.set_ylabel("")
+    ax.legend(title=None, loc="lower right", fontsize="small")
+    figure.tight_layout()
+    return figure
+
+
+# --------------------------------------------------------------------------- multi-agency working
+
+
+def multiagency_working_by_year(staff: pd.DataFrame, sites: pd.DataFrame) -> pd.DataFrame:
+    """Share of staff agreeing that agencies work well together, by setting group and year."""
+    surveys = add_reporting_group(staff, sites)
+    flags = surveys.assign(agree=agree_or_strongly_agree(surveys["multiagency_working"]))
+    return share_table(flags, "agree", by=["reporting_group", "year"])
+
+
+def describe_multiagency_working(table: pd.DataFrame) -> str:
+    """Prose: agreement in the first and last year in scope, per setting group."""
+    groups = groups_in(table)
+    sentences = [
+        "Staff agreeing that staff from different agencies work well together"
+        f"{where_group(group, groups)}: "
+        f"{shares_by_year(table[table['reporting_group'] == group])}."
+        for group in groups
+    ]
+    return " ".join(sentences) or "No staff in scope answered the multi-agency working question."
+
+
+def plot_multiagency_working(table: pd.DataFrame):
+    """Points by year and setting group, with 95% intervals."""
+    data = table.assign(year=table["year"].map(year_label))
+    return share_points(
+        data,
+        x="year",
+        hue="reporting_group",
+        hue_order=[g for g in REPORTING_GROUPS if g in set(table["reporting_group"])],
+        ylabel="% agreeing agencies work well together",
+    )
+
+
+# --------------------------------------------------------------------------- interview themes
+
+
+def working_together_themes_by_year(interviews: pd.DataFrame) -> pd.DataFrame:
+    """Share of staff interviews describing each working-together theme, by year."""
+    return theme_prevalence_by_year(interviews, WORKING_TOGETHER_THEMES, participant_group="staff")
+
+
+def turnover_theme_by_participant_group(interviews: pd.DataFrame) -> pd.DataFrame:
+    """Share of interviews describing staff turnover, staff and children separately."""
+    return theme_prevalence(interviews, ["theme_turnover"], by=["participant_group"])
+
+
+def describe_theme_shift(prevalence: pd.DataFrame) -> str:
+    """Prose: siloed and multi-agency working in staff interviews, first vs last year."""
+    if prevalence.empty:
+        return "No staff interviews are in scope (interviews took place at five case-study sites)."
+    sentences = [
+        f"Staff interviews describing {theme_label(theme).lower()}: "
+        f"{shares_by_year(prevalence[prevalence['theme'] == theme])}."
+        for theme in ("theme_siloed_working", "theme_multiagency_working")
+        if (prevalence["theme"] == theme).any()
+    ]
+    return " ".join(sentences) + (
+        " Interviews are a repeated cross-section and themes were coded per interview, "
+        "so these are shares of interviews, not of people."
+    )
+
+
+def describe_turnover(turnover: pd.DataFrame) -> str:
+    """Prose: staff turnover as a barrier, by participant group."""
+    words = {"staff": "staff interviews", "cyp": "interviews with children and young people"}
+    parts = [
+        f"{describe_share(row)} of {words.get(row['participant_group'], row['participant_group'])}"
+        for _, row in turnover.iterrows()
+    ]
+    if not parts:
+        return "Staff turnover cannot be described here: no interviews are in scope."
+    return (
+        "Interviews describing staff turnover as a barrier to relationships: "
+        + join_words(parts)
+        + "."
+    )
+
+
+def plot_theme_heatmap(prevalence: pd.DataFrame):
+    """Heatmap of themes x year, % of staff interviews (seaborn)."""
+    return prevalence_heatmap(prevalence, column_label=year_label)

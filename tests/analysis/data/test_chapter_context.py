@@ -1,0 +1,57 @@
+import pytest
+
+from analysis.data.chapter_context import (
+    ChapterContext,
+    check_setting_types,
+    check_site,
+    check_years,
+)
+from analysis.errors import DataError, ParameterError
+
+
+def test_years_outside_one_to_three_are_refused():
+    with pytest.raises(ParameterError, match="subset of 1, 2, 3"):
+        check_years([1, 4])
+    with pytest.raises(ParameterError, match="subset of 1, 2, 3"):
+        check_years([])
+
+
+def test_years_are_sorted_and_deduplicated():
+    assert check_years(["3", 1, 3]) == (1, 3)
+
+
+def test_unknown_setting_type_is_named():
+    with pytest.raises(ParameterError, match="unknown: PRISON"):
+        check_setting_types(["YOI", "prison"])
+
+
+def test_unknown_site_lists_the_valid_ones():
+    with pytest.raises(ParameterError, match="valid sites: S01, S02"):
+        check_site("S99", ["S01", "S02"])
+
+
+def test_empty_site_means_the_national_report():
+    assert check_site("", ["S01"]) is None
+    assert check_site(" s01 ", ["S01"]) == "S01"
+
+
+def test_context_filters_every_table_to_site_and_years(bundled_data_dir):
+    ctx = ChapterContext.load(data_dir=bundled_data_dir, site="S07", years=[1, 3])
+    assert not ctx.is_national
+    assert ctx.scope_label == "site S07"
+    for table in (ctx.admin, ctx.staff_survey, ctx.cyp_survey, ctx.interviews):
+        assert set(table["site_id"]) <= {"S07"}
+        assert set(table["year"]) <= {1, 3}
+    assert set(ctx.interview_excerpts["interview_id"]) <= set(ctx.interviews["interview_id"])
+
+
+def test_national_context_keeps_every_case(bundled_data_dir):
+    ctx = ChapterContext.load(data_dir=bundled_data_dir)
+    assert ctx.is_national
+    assert len(ctx.admin) == 1270
+    assert len(ctx.staff_survey) == 897
+
+
+def test_missing_data_folder_is_a_data_error(tmp_path):
+    with pytest.raises(DataError, match="does not exist"):
+        ChapterContext.load(data_dir=tmp_path / "missing")
