@@ -33,6 +33,7 @@ from analysis.pipeline.cache import (
 from analysis.pipeline.parameters import declared_parameters
 from analysis.pipeline.provenance import build_time, collect_inputs
 from analysis.pipeline.render import FORMATS, Renderer, detect_renderer, render_book
+from analysis.pipeline.site_index import write_site_index
 
 NATIONAL = "national"
 PROJECT_FILES = ("_quarto.yml",)
@@ -342,14 +343,13 @@ class Builder:
 
         started = time.perf_counter()
         scopes = list(self.options.sites)
-        all_sites = len([s for s in scopes if s is not None]) > 1
         to_render = []
         for site in scopes:
             self._prepare_project(site)
             key = self._render_key(site)
             if self._needs_render(site, key):
                 to_render.append((site, key))
-        if not to_render and not (all_sites and self._site_index_missing()):
+        if not to_render and not self._site_index_missing():
             self._record_provenance()
             return
         staged = publishing.staging_dir(self.options.book_dir)
@@ -358,8 +358,7 @@ class Builder:
             for site, _ in to_render:
                 self._render_scope(site, staged)
             self._copy_data_docs(staged)
-            if all_sites or (staged / "sites").exists():
-                write_site_index(staged, self.book.title)
+            write_site_index(staged, self.book)
             publishing.publish(staged, self.options.book_dir)
         except BaseException:
             publishing.discard(staged)
@@ -406,6 +405,7 @@ class Builder:
         target.mkdir(parents=True, exist_ok=True)
         metadata = {"date": build_time()[:10]}
         if site is not None:
+            metadata["site"] = site
             metadata["subtitle"] = f"Feedback report for site {site} (disclosure control applied)"
         render_book(
             self.renderer,
@@ -462,28 +462,3 @@ def _write_json_if_changed(path: Path, value: dict) -> None:
     text = json.dumps(value, indent=1, sort_keys=True)
     if not path.exists() or path.read_text(encoding="utf-8") != text:
         path.write_text(text, encoding="utf-8")
-
-
-def write_site_index(book_root: Path, title: str) -> None:
-    """An index page linking the national report and every site report present."""
-    from html import escape
-
-    sites = sorted(p.name for p in (book_root / "sites").iterdir() if p.is_dir())
-    items = "\n".join(
-        f'<li><a href="{escape(s)}/index.html">Site {escape(s)}</a> '
-        f'(<a href="{escape(s)}/report.pdf">PDF</a>)</li>'
-        for s in sites
-    )
-    page = f"""<!DOCTYPE html>
-<html lang="en-GB"><head><meta charset="utf-8"><title>Site reports</title>
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="icon" href="data:,"></head>
-<body><h1>{escape(title)}: site reports</h1>
-<p><a href="../index.html">National report</a></p>
-<p>Each site's report applies statistical disclosure control to every figure and table.</p>
-<ul>
-{items}
-</ul></body></html>
-"""
-    (book_root / "sites").mkdir(parents=True, exist_ok=True)
-    (book_root / "sites" / "index.html").write_text(page, encoding="utf-8")

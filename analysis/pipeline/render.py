@@ -1,62 +1,92 @@
-"""Render executed notebooks into the book: with Quarto when it is on PATH, else pandoc + typst.
+"""Render executed notebooks into the book: with Quarto where it can, else pandoc + typst.
 
-The fallback uses the engines Quarto itself uses (pandoc, typst) on the same
-executed notebooks, in the order `_quarto.yml` gives. It never computes anything.
+Quarto >= 1.9 renders both formats; Quarto 1.4-1.8 renders the HTML book while the
+fallback renders the PDF (typst book projects need Quarto 1.9); without Quarto (or with one
+older than 1.4) the fallback renders both, with the engines Quarto itself uses (pandoc,
+typst), from the same executed notebooks, in the order `_quarto.yml` gives.
 """
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
-import tempfile
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
-from analysis.config import PACKAGE_DIR
 from analysis.errors import BuildError
+from analysis.pipeline import render_fallback, render_quarto
 from analysis.pipeline.book import Book
-from analysis.pipeline.notebook_markdown import book_markdown
+from analysis.pipeline.render_fallback import PDF_NAME, pandoc_path, typst_options
 
-RENDERING_DIR = PACKAGE_DIR / "rendering"
+__all__ = ["FORMATS", "PDF_NAME", "Renderer", "pandoc_path", "render_book", "typst_options"]
+
 FORMATS = ("html", "pdf")
-PDF_NAME = "report.pdf"
+QUARTO_MINIMUM = (1, 4)
+QUARTO_TYPST_BOOKS = (1, 9)  # first Quarto that renders a book project to typst
+
+
+def version_tuple(version: str) -> tuple[int, ...]:
+    """`1.7.27` as (1, 7, 27); an unreadable version as ()."""
+    match = re.match(r"\s*v?(\d+(?:\.\d+)*)", version)
+    return tuple(int(part) for part in match.group(1).split(".")) if match else ()
 
 
 @dataclass(frozen=True)
 class Renderer:
-    """Which renderer runs, and its version, for the build log and the colophon."""
+    """Which renderer produces each format, and its version, for the build log and colophon."""
 
     name: str  # "quarto" or "pandoc-typst-fallback"
-    version: str
+    version: str  # Quarto's version, or pandoc's for the fallback
+    fallback_version: str = ""  # pandoc's version, for the formats Quarto cannot render
+    note: str = ""  # why the fallback runs although a Quarto is on PATH
+
+    def uses_quarto(self, format_: str) -> bool:
+        """True when Quarto renders this format."""
+        if self.name != "quarto":
+            return False
+        return format_ == "html" or version_tuple(self.version) >= QUARTO_TYPST_BOOKS
 
     @property
     def description(self) -> str:
-        """One line for the colophon."""
-        if self.name == "quarto":
-            return f"Quarto {self.version}"
+        """One line for the build log and the colophon: which renderer produced each format."""
+        if self.name != "quarto":
+            reason = self.note or "Quarto was not on PATH"
+            return (
+                f"pandoc {self.version} and typst (fallback renderer: {reason}; "
+                "the same executed notebooks, in the order _quarto.yml gives)"
+            )
+        if self.uses_quarto("pdf"):
+            return f"Quarto {self.version} (HTML and PDF)"
         return (
-            f"pandoc {self.version} and typst (fallback renderer: Quarto was not on PATH; "
-            "the same executed notebooks, in the order _quarto.yml gives)"
+            f"Quarto {self.version} (HTML); pandoc {self.fallback_version} and typst (PDF, "
+            f"fallback renderer: typst books need Quarto "
+            f"{'.'.join(map(str, QUARTO_TYPST_BOOKS))})"
         )
 
 
 def detect_renderer() -> Renderer:
-    """Quarto if its binary is on PATH, otherwise the pandoc + typst fallback."""
+    """Quarto (>= 1.4) if it is on PATH, otherwise the pandoc + typst fallback."""
     quarto = shutil.which("quarto")
-    if quarto:
-        version = subprocess.run(
-            [quarto, "--version"], capture_output=True, text=True, check=False
-        ).stdout.strip()
-        return Renderer("quarto", version or "unknown")
-    return Renderer("pandoc-typst-fallback", pandoc_version())
+    if not quarto:
+        return Renderer("pandoc-typst-fallback", pandoc_version())
+    version = quarto_version(quarto)
+    if version_tuple(version) < QUARTO_MINIMUM:
+        minimum = ".".join(map(str, QUARTO_MINIMUM))
+        note = f"Quarto {version or '(version unknown)'} on PATH is older than {minimum}"
+        return Renderer("pandoc-typst-fallback", pandoc_version(), note=note)
+    return Renderer("quarto", version, fallback_version=pandoc_version())
 
 
-def pandoc_path() -> str:
-    """The pandoc binary shipped by pypandoc-binary."""
-    import pypandoc
-
-    return pypandoc.get_pandoc_path()
+def quarto_version(binary: str) -> str:
+    """What `quarto --version` prints, or "" when it fails."""
+    try:
+        done = subprocess.run(
+            [binary, "--version"], capture_output=True, text=True, check=False, timeout=60
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return ""
+    return done.stdout.strip() if done.returncode == 0 else ""
 
 
 def pandoc_version() -> str:
@@ -75,167 +105,18 @@ def render_book(
     metadata: dict[str, str],
 ) -> list[Path]:
     """Render the executed project in `project_dir` into `out_dir`; return the files written."""
+
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         raise BuildError(f"render: unknown format(s) {', '.join(unknown)}; use html and/or pdf")
-    if renderer.name == "quarto":
-        return _render_with_quarto(project_dir, out_dir, formats, metadata)
-    return _render_with_pandoc(book, project_dir, out_dir, formats, metadata, renderer)
-
-
-def _render_with_quarto(project_dir, out_dir, formats, metadata) -> list[Path]:
-    command = ["quarto", "render", str(project_dir), "--output-dir", str(out_dir)]
-    if set(formats) != set(FORMATS):
-        command += ["--to", "typst" if formats == ("pdf",) else "html"]
-    for key, value in metadata.items():
-        command += ["--metadata", f"{key}:{value}"]
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        raise BuildError(f"render (quarto) failed: {done.stderr.strip()[-2000:]}")
-    for pdf in out_dir.glob("*.pdf"):
-        if pdf.name != PDF_NAME:
-            pdf.rename(out_dir / PDF_NAME)
-    return sorted(p for p in out_dir.rglob("*") if p.is_file())
-
-
-def _render_with_pandoc(book, project_dir, out_dir, formats, metadata, renderer) -> list[Path]:
-    sources = {c.id: project_dir / c.build_path for c in book.chapters}
-    assembled = book_markdown(book, sources)
-    build_time = metadata.get("date", datetime.now(UTC).strftime("%Y-%m-%d"))
-    colophon = f"\n\n::: {{.colophon}}\nRendered by {renderer.description}, {build_time}.\n:::\n"
-    with tempfile.TemporaryDirectory(prefix="render-", dir=out_dir.parent) as tmp:
-        work = Path(tmp)
-        for name, content in assembled.images.items():
-            (work / name).parent.mkdir(parents=True, exist_ok=True)
-            (work / name).write_bytes(content)
-        source = work / "book.md"
-        source.write_text(assembled.text + colophon, encoding="utf-8")
-        meta = _metadata_file(work, book, metadata)
-        written = []
-        if "html" in formats:
-            written.append(_pandoc_html(source, meta, work, out_dir))
-        if "pdf" in formats:
-            written.append(_pandoc_pdf(source, meta, work, out_dir))
-    return written
-
-
-def _metadata_file(work: Path, book: Book, metadata: dict[str, str]) -> Path:
-    import yaml
-
-    values = {
-        "title": book.title,
-        "subtitle": book.subtitle,
-        "author": book.author,
-        "lang": book.config.get("lang", "en-GB"),
-        "toc-title": "Contents",
-    }
-    values.update(metadata)
-    path = work / "metadata.yaml"
-    path.write_text(yaml.safe_dump(values, allow_unicode=True), encoding="utf-8")
-    return path
-
-
-def _run_pandoc(arguments: list[str], cwd: Path, stage: str) -> None:
-    done = subprocess.run(
-        [pandoc_path(), *arguments], cwd=cwd, capture_output=True, text=True, check=False
-    )
-    if done.returncode != 0:
-        raise BuildError(f"render ({stage}) failed: {done.stderr.strip()[-2000:]}")
-
-
-FILTERS = ("alt-text.lua", "layout.lua")
-# Raw HTML or typst in the Markdown is shown as text, so nothing from the data becomes markup,
-# and quotes stay as written (data and titles are shown verbatim).
-READER = "--from=markdown-raw_html-raw_attribute-smart"
-NO_FAVICON = '--variable=header-includes:<link rel="icon" href="data:,">'  # no request to 404
-
-
-def _filter_arguments() -> list[str]:
-    return [f"--lua-filter={RENDERING_DIR / name}" for name in FILTERS]
-
-
-def _pandoc_html(source: Path, meta: Path, work: Path, out_dir: Path) -> Path:
-    target = out_dir / "index.html"
-    _run_pandoc(
-        [
-            source.name,
-            READER,
-            "--to=html5",
-            "--standalone",
-            "--embed-resources",
-            "--toc",
-            "--toc-depth=2",
-            "--number-sections",
-            "--mathml",
-            f"--metadata-file={meta}",
-            f"--css={RENDERING_DIR / 'report.css'}",
-            NO_FAVICON,
-            *_filter_arguments(),
-            f"--output={target}",
-        ],
-        work,
-        "pandoc to HTML",
-    )
-    return target
-
-
-def typst_options(config: dict) -> dict:
-    """Page settings for pandoc's typst template, from `format: typst:` in `_quarto.yml`."""
-    typst = (config.get("format") or {}).get("typst") or {}
-    names = {"papersize", "margin", "section-numbering", "page-numbering", "fontsize"}
-    options = {key: value for key, value in typst.items() if key in names}
-    options["toc-depth"] = typst.get("toc-depth", 2)
-    return options
-
-
-def _pandoc_pdf(source: Path, meta: Path, work: Path, out_dir: Path) -> Path:
-    import typst
-    import yaml
-
-    from analysis.pipeline.book import read_book
-
-    typ = work / "book.typ"
-    page = work / "typst-options.yaml"
-    page.write_text(yaml.safe_dump(typst_options(read_book().config)), encoding="utf-8")
-    _run_pandoc(
-        [
-            source.name,
-            READER,
-            "--to=typst",
-            "--standalone",
-            "--toc",
-            "--number-sections",
-            f"--metadata-file={meta}",
-            f"--metadata-file={page}",
-            f"--include-in-header={RENDERING_DIR / 'book.typ'}",
-            *_filter_arguments(),
-            f"--output={typ}",
-        ],
-        work,
-        "pandoc to typst",
-    )
-    target = out_dir / PDF_NAME
-    try:
-        # Fonts bundled with typst only, and the report's date as the PDF's: same input, same bytes.
-        typst.compile(
-            str(typ),
-            output=str(target),
-            root=str(work),
-            ignore_system_fonts=True,
-            timestamp=_report_timestamp(meta),
+    by_quarto = tuple(f for f in formats if renderer.uses_quarto(f))
+    by_fallback = tuple(f for f in formats if f not in by_quarto)
+    written = []
+    if by_quarto:
+        written += render_quarto.render(project_dir, out_dir, by_quarto, metadata)
+    if by_fallback:
+        links = {"pdf": "pdf" in formats}
+        written += render_fallback.render(
+            book, project_dir, out_dir, by_fallback, metadata, renderer, links
         )
-    except Exception as exc:  # typst raises its own error type with the message we need
-        raise BuildError(f"render (typst to PDF) failed: {exc}") from exc
-    return target
-
-
-def _report_timestamp(meta: Path) -> int | None:
-    """Midnight UTC of the report's date (from the metadata file), as a Unix timestamp."""
-    import yaml
-
-    value = yaml.safe_load(meta.read_text(encoding="utf-8")).get("date")
-    try:
-        day = datetime.strptime(str(value), "%Y-%m-%d").replace(tzinfo=UTC)
-    except ValueError:
-        return None
-    return int(day.timestamp())
+    return written

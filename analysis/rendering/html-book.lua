@@ -1,0 +1,79 @@
+-- The fallback's multi-page HTML book (pandoc's chunkedhtml writer, one page per chapter):
+-- an in-page contents list under each chapter heading, tables in a scrollable region, and
+-- the search index (search-index.js) that the page script searches, written at render time.
+
+local stringify = pandoc.utils.stringify
+
+-- Each chapter page is named after its heading's identifier (--chunk-template=%i.html).
+local function page_of(chapter)
+  return chapter and (chapter .. ".html") or "index.html"
+end
+
+local function search_rows(blocks)
+  local rows, chapter, anchor, title, text = {}, nil, "", "", {}
+  local function flush()
+    local body = table.concat(text, " "):gsub("%s+", " ")
+    if title ~= "" or body ~= "" then
+      table.insert(rows, { page_of(chapter), anchor, title, body })
+    end
+    text = {}
+  end
+  for _, block in ipairs(blocks) do
+    if block.t == "Header" and block.level <= 3 then
+      flush()
+      if block.level == 1 then chapter = block.identifier end
+      anchor, title = block.identifier, stringify(block.content)
+    else
+      table.insert(text, stringify(block))
+    end
+  end
+  flush()
+  return rows
+end
+
+local function write_search_index(blocks)
+  local handle = assert(io.open("search-index.js", "w"))
+  handle:write("window.BOOK_SEARCH = ", pandoc.json.encode(search_rows(blocks)), ";\n")
+  handle:close()
+end
+
+-- "On this page": the chapter's sections, right under its heading.
+local function page_contents(blocks, start)
+  local items = {}
+  for i = start + 1, #blocks do
+    local block = blocks[i]
+    if block.t == "Header" and block.level == 1 then break end
+    if block.t == "Header" and block.level == 2 and block.identifier ~= "" then
+      table.insert(items, { pandoc.Plain(pandoc.Link(block.content, "#" .. block.identifier)) })
+    end
+  end
+  if #items < 2 then return nil end
+  return pandoc.Div(
+    { pandoc.Para(pandoc.Strong("On this page")), pandoc.BulletList(items) },
+    pandoc.Attr("", { "page-toc" }, { role = "navigation", ["aria-label"] = "On this page" })
+  )
+end
+
+local function scrollable(tbl)
+  local label = stringify(tbl.caption.long)
+  return pandoc.Div({ tbl }, pandoc.Attr("", { "table-scroll" },
+    { tabindex = "0", role = "region", ["aria-label"] = label ~= "" and label or "Table" }))
+end
+
+function Pandoc(doc)
+  write_search_index(doc.blocks)
+  local blocks = pandoc.List()
+  for i, block in ipairs(doc.blocks) do
+    if block.t == "Table" then
+      blocks:insert(scrollable(block))
+    else
+      blocks:insert(block)
+    end
+    if block.t == "Header" and block.level == 1 then
+      local contents = page_contents(doc.blocks, i)
+      if contents then blocks:insert(contents) end
+    end
+  end
+  doc.blocks = blocks
+  return doc
+end
