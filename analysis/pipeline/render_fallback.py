@@ -157,6 +157,7 @@ def _pandoc_html(
             source.name,
             READER,
             "--to=chunkedhtml",
+            "--wrap=none",
             "--split-level=1",
             "--chunk-template=%i.html",
             f"--template={RENDERING_DIR / 'book.html'}",
@@ -195,9 +196,10 @@ def _pandoc_html(
 
 def mark_current_page(page: str, name: str) -> str:
     """Mark the sidebar's link to this page with aria-current (styled as the current page)."""
-    head, sep, sidebar = page.partition('<nav id="sidebar"')
+    head, sep, rest = page.partition('<nav id="sidebar"')
+    sidebar, end, tail = rest.partition("</nav>")
     current = re.compile(rf'<a (href="{re.escape(name)}(?:#[^"]*)?")')
-    return head + sep + current.sub(r'<a aria-current="page" \1', sidebar)
+    return head + sep + current.sub(r'<a aria-current="page" \1', sidebar) + end + tail
 
 
 def typst_options(config: dict) -> dict:

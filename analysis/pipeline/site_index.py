@@ -60,6 +60,7 @@ def write_site_index(book_root: Path, book: Book) -> Path:
                 "sites.md",
                 READER,
                 "--to=html5",
+                "--wrap=none",
                 "--standalone",
                 f"--template={RENDERING_DIR / 'book.html'}",
                 "--metadata-file=meta.yaml",

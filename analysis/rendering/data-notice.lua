@@ -19,7 +19,7 @@ function Pandoc(doc)
   elseif quarto then
     -- Quarto renders each chapter as its own document: a callout at the top of every page.
     doc.blocks:insert(1, pandoc.Div(notice, pandoc.Attr("", { "callout-warning" },
-      { appearance = "simple", icon = "false" })))
+      { { "appearance", "simple" }, { "icon", "false" } })))
   end
   return doc
 end

@@ -50,17 +50,40 @@ local function page_contents(blocks, start)
   if #items < 2 then return nil end
   return pandoc.Div(
     { pandoc.Para(pandoc.Strong("On this page")), pandoc.BulletList(items) },
-    pandoc.Attr("", { "page-toc" }, { role = "navigation", ["aria-label"] = "On this page" })
+    pandoc.Attr("", { "page-toc" }, { { "role", "navigation" }, { "aria-label", "On this page" } })
   )
 end
 
 local function scrollable(tbl)
   local label = stringify(tbl.caption.long)
+  -- Attributes as a list of pairs: a Lua table's key order would change between runs.
   return pandoc.Div({ tbl }, pandoc.Attr("", { "table-scroll" },
-    { tabindex = "0", role = "region", ["aria-label"] = label ~= "" and label or "Table" }))
+    { { "tabindex", "0" }, { "role", "region" }, { "aria-label", label ~= "" and label or "Table" } }))
+end
+
+-- chunkedhtml points links at headings and tables on other pages, but not at figures:
+-- point every link to a figure at the figure's page.
+local function link_figures_to_their_pages(doc)
+  local pages, chapter = {}, nil
+  for _, block in ipairs(doc.blocks) do
+    if block.t == "Header" and block.level == 1 then chapter = block.identifier end
+    pandoc.walk_block(pandoc.Div({ block }), {
+      Figure = function(figure)
+        if figure.identifier ~= "" then pages[figure.identifier] = page_of(chapter) end
+      end,
+    })
+  end
+  return doc:walk({
+    Link = function(link)
+      local page = pages[link.target:match("^#(.+)$") or ""]
+      if page then link.target = page .. link.target end
+      return link
+    end,
+  })
 end
 
 function Pandoc(doc)
+  doc = link_figures_to_their_pages(doc)
   write_search_index(doc.blocks)
   local blocks = pandoc.List()
   for i, block in ipairs(doc.blocks) do

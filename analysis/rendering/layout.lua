@@ -2,13 +2,14 @@
 
 local stringify = pandoc.utils.stringify
 
--- A cell reads as a number: digits with separators, signs, %, £, and the "*" or "–" that
--- disclosure control and missing values print in place of a number.
+-- A cell reads as a number: digits with separators, a sign, %, £, or an estimate with its
+-- interval in brackets. "*" (suppressed) and dashes (no value) say nothing either way.
 local function numeric(text)
-  text = text:gsub("%s", "")
-  if text == "" or text == "*" or text == "–" or text == "-" or text == "—" then return nil end
-  return text:match("^[<>≤≥~]?[-−+]?£?[%d,]*%.?%d+%%?$") ~= nil
-    or text:match("^[-−]?£?[%d,.]+%%?%(.*%)$") ~= nil
+  text = text:gsub("%s", ""):gsub("£", ""):gsub("−", "-"):gsub("–", "-"):gsub("—", "-")
+  if text == "" or text == "*" or text == "-" then return nil end
+  text = text:gsub("^[<>~]", ""):gsub("^≤", ""):gsub("^≥", "")
+  return text:match("^[-+]?[%d,]*%.?%d+%%?$") ~= nil
+    or text:match("^[-+]?[%d,]*%.?%d+%%?%(.*%)$") ~= nil
 end
 
 local function column_is_numeric(rows, column)
