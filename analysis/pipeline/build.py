@@ -293,6 +293,7 @@ class Builder:
         project = self.scope_dir(site) / "project"
         parts = [self.renderer.name, self.renderer.version, ",".join(self.options.formats)]
         parts.append(code_fingerprint())
+        parts.append(file_sha256(PROJECT_ROOT / "_quarto.yml"))  # titles, notice, formats
         for chapter in self.book.chapters:
             path = project / chapter.build_path
             parts.append(f"{chapter.id}:{file_sha256(path) if path.exists() else 'missing'}")

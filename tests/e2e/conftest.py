@@ -28,6 +28,18 @@ class BuiltBook:
     def pdf(self) -> Path:
         return self.book_dir / "report.pdf"
 
+    def pages(self, site: str | None = None) -> list[Path]:
+        """Every HTML page of one report (title page first, then chapters in book order)."""
+        from analysis.pipeline.book import read_book
+
+        folder = self.book_dir if site is None else self.book_dir / "sites" / site
+        names = ["index.html", *(f"sec-{c.id}.html" for c in read_book().chapters)]
+        return [folder / name for name in names]
+
+    def book_html(self, site: str | None = None) -> str:
+        """The HTML of every page of one report, in reading order."""
+        return "\n".join(page.read_text(encoding="utf-8") for page in self.pages(site))
+
     def site_html(self, site: str = SITE) -> Path:
         return self.book_dir / "sites" / site / "index.html"
 

@@ -25,8 +25,8 @@ def _plain(text: str) -> str:
     return re.sub(r"\s+", " ", text.replace("\u201c", '"').replace("\u201d", '"'))
 
 
-def _html_text(path: Path) -> str:
-    return _plain(re.sub(r"<[^>]+>", " ", path.read_text(encoding="utf-8")))
+def _html_text(html_source: str) -> str:
+    return _plain(re.sub(r"<[^>]+>", " ", html_source))
 
 
 def _pdf_text(path: Path) -> str:
@@ -47,12 +47,13 @@ def _chapter_titles(build_dir: Path) -> list[str]:
 
 
 def test_html_and_pdf_are_published(built_book):
-    assert built_book.html.stat().st_size > 50_000
+    assert all(page.exists() for page in built_book.pages())
+    assert sum(page.stat().st_size for page in built_book.pages()) > 50_000
     assert built_book.pdf.read_bytes().startswith(b"%PDF")
 
 
 def test_every_chapter_title_appears_in_html_and_pdf(built_book):
-    html = _html_text(built_book.html)
+    html = _html_text(built_book.book_html())
     pdf = _pdf_text(built_book.pdf)
     for title in _chapter_titles(built_book.build_dir):
         assert title in html, title
@@ -60,15 +61,15 @@ def test_every_chapter_title_appears_in_html_and_pdf(built_book):
 
 
 def test_report_shows_figures_and_the_computed_case_count(built_book):
-    html = built_book.html.read_text(encoding="utf-8")
+    html = built_book.book_html()
     assert html.count("<img") >= 5
-    assert "1,270" in _html_text(built_book.html)
+    assert "1,270" in _html_text(built_book.book_html())
     assert "1,270" in _pdf_text(built_book.pdf)
 
 
 def test_report_says_which_renderer_ran(built_book):
     expected = built_book.summary.renderer.name
-    text = _html_text(built_book.html)
+    text = _html_text(built_book.book_html())
     if expected == "quarto":
         assert "Quarto" in text
     else:
@@ -76,7 +77,7 @@ def test_report_says_which_renderer_ran(built_book):
 
 
 def test_code_inputs_are_hidden(built_book):
-    html = built_book.html.read_text(encoding="utf-8")
+    html = built_book.book_html()
     assert "ChapterContext" not in html
     assert "show_markdown" not in html
 
@@ -167,4 +168,4 @@ def test_a_truncated_cache_entry_is_re_executed_not_rendered(built_book):
     summary = Builder(options).run()
     assert [(r.scope, r.chapter) for r in summary.executed] == [("national", "methods")]
     assert nbformat.read(executed, as_version=4).cells
-    assert "1,270" in _html_text(built_book.html)
+    assert "1,270" in _html_text(built_book.book_html())

@@ -69,6 +69,14 @@ def test_every_figure_and_table_is_referred_to_in_the_text(built_book):
 
 @pytest.mark.parametrize("scope", SCOPES)
 def test_every_cross_reference_resolves(built_book, scope):
-    html = built_book.html if scope == "national" else built_book.site_html(scope)
-    text = html.read_text(encoding="utf-8")
+    site = None if scope == "national" else scope
+    text = built_book.book_html(site)
     assert re.findall(r"\?(?:fig|tbl|sec)-[\w-]+", text) == []
+    # every link to a figure, table or section lands on an element of the page it names
+    pages = {page.name: page.read_text(encoding="utf-8") for page in built_book.pages(site)}
+    missing = [
+        f"{page}#{ident}"
+        for page, ident in re.findall(r'href="([\w-]+\.html)#((?:fig|tbl|sec)-[\w-]+)"', text)
+        if f'id="{ident}"' not in pages.get(page, "")
+    ]
+    assert missing == []

@@ -160,3 +160,39 @@ def test_the_same_executed_notebooks_render_to_byte_identical_pdfs(built_book, t
         render_book(renderer, read_book(), project, out, ("pdf",), {"date": "2026-01-01"})
         digests.append(hashlib.sha256((out / "report.pdf").read_bytes()).hexdigest())
     assert digests[0] == digests[1]
+
+
+def test_title_page_and_every_footer_say_the_data_are_synthetic(pages):
+    notice = _plain(read_book().config["data-notice"])
+    assert notice in pages[0]
+    assert [n for n, text in enumerate(pages, start=1) if notice not in text] == []
+
+
+def test_the_pdf_links_to_no_file_of_the_site(pdf):
+    targets = [
+        annotation.get_object().get("/A", {}).get("/URI")
+        for page in pdf.pages
+        for annotation in page.get("/Annots", []) or []
+    ]
+    assert [t for t in targets if t and not re.match(r"^[a-z]+:", t)] == []
+
+
+SHORT_TABLE_ROWS = 24  # the layout filter keeps tables with at most this many rows together
+
+
+def test_short_tables_keep_together_and_long_ones_repeat_their_header(built_book, pages):
+    shown = shown_outputs(executed_notebooks(built_book.build_dir))
+    problems = []
+    for table in [s for s in shown if s.kind == "table"]:
+        rows = table_cells(table.markdown)
+        first = _caption_page(pages, str(table.options.get("tbl-cap", "")))
+        last_row = _plain(" ".join(rows[-1]))
+        if last_row in pages[first]:
+            continue
+        if len(rows) - 1 <= SHORT_TABLE_ROWS:
+            problems.append(f"{table.label}: {len(rows) - 1} rows split across pages")
+            continue
+        header = _plain(" ".join(rows[0]))
+        if header not in pages[first + 1]:
+            problems.append(f"{table.label}: header not repeated on page {first + 2}")
+    assert problems == []
