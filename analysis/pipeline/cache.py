@@ -39,7 +39,16 @@ def code_fingerprint(package_dir: Path = PACKAGE_DIR) -> str:
     """One hash over every source and data file of the analysis package."""
     digest = hashlib.sha256()
     for path in sorted(package_dir.rglob("*")):
-        if path.is_file() and path.suffix in (".py", ".yaml", ".csv", ".lua", ".css", ".typ", ".html", ".js"):
+        if path.is_file() and path.suffix in (
+            ".py",
+            ".yaml",
+            ".csv",
+            ".lua",
+            ".css",
+            ".typ",
+            ".html",
+            ".js",
+        ):
             digest.update(str(path.relative_to(package_dir)).encode())
             digest.update(file_sha256(path).encode())
     return digest.hexdigest()
