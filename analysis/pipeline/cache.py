@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import sys
 from dataclasses import dataclass
 from functools import cache
@@ -54,15 +55,25 @@ def code_fingerprint(package_dir: Path = PACKAGE_DIR) -> str:
     return digest.hexdigest()
 
 
+def normalise_package_name(name: str) -> str:
+    """A distribution name in PEP 503 normal form: 'great_expectations' -> 'great-expectations'."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
 @cache
 def package_versions() -> dict[str, str]:
-    """Installed distributions and their versions, sorted by name."""
+    """Installed distributions and their versions, by PEP 503 normalised name, sorted."""
     versions = {}
     for dist in metadata.distributions():
         name = dist.metadata.get("Name")
         if name:
-            versions[name.lower()] = dist.version
+            versions[normalise_package_name(name)] = dist.version
     return dict(sorted(versions.items()))
+
+
+def package_version(name: str) -> str | None:
+    """Installed version of a distribution however its name is written, or None."""
+    return package_versions().get(normalise_package_name(name))
 
 
 def environment_fingerprint() -> str:

@@ -4,27 +4,40 @@ from __future__ import annotations
 
 import os
 import platform
+import re
 import subprocess
 import sys
+import tomllib
 from datetime import UTC, datetime
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 from analysis.config import PROJECT_ROOT
-from analysis.pipeline.cache import file_sha256, package_versions
+from analysis.pipeline.cache import file_sha256, normalise_package_name, package_version
 
-KEY_PACKAGES = (
-    "pandas",
-    "numpy",
-    "statsmodels",
-    "seaborn",
-    "matplotlib",
-    "great-expectations",
-    "papermill",
-    "pypandoc-binary",
-    "typst",
-    "stairs-report",
-)
+PROJECT = "stairs-report"
+NOT_INSTALLED = "not installed"
+REQUIREMENT_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
+
+
+def project_dependencies(pyproject: Path = PROJECT_ROOT / "pyproject.toml") -> list[str]:
+    """The project's own runtime dependencies (normalised names), as declared in pyproject.toml,
+    or, for an installed copy without its sources, in the installed package's metadata."""
+    if pyproject.exists():
+        with open(pyproject, "rb") as handle:
+            requirements = tomllib.load(handle)["project"]["dependencies"]
+    else:
+        requirements = [r for r in metadata.requires(PROJECT) or [] if "extra ==" not in r]
+    names = (REQUIREMENT_NAME.match(r) for r in requirements)
+    return sorted({normalise_package_name(m.group(1)) for m in names if m})
+
+
+def reported_packages() -> dict[str, str]:
+    """Version of the project and of every runtime dependency ('not installed' if missing)."""
+    return {
+        name: package_version(name) or NOT_INSTALLED for name in [PROJECT, *project_dependencies()]
+    }
 
 
 def git_state(root: Path = PROJECT_ROOT) -> dict[str, Any]:
@@ -60,17 +73,37 @@ def build_time() -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def public_path(path: str | Path, root: Path = PROJECT_ROOT) -> str:
+    """A path as a published report may show it: relative to the project when inside it,
+    else only the folder's or file's name (never the build machine's absolute path)."""
+    path = Path(path)
+    if not path.is_absolute():
+        return path.as_posix()
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix() or "."
+    except ValueError:
+        return path.name
+
+
+def _public_value(value: Any) -> Any:
+    if isinstance(value, str) and Path(value).is_absolute():
+        return public_path(value)
+    return value
+
+
 def collect_inputs(data_dir: Path, scope: str, parameters: dict[str, Any], renderer: str) -> dict:
-    """The stable part of provenance: what the numbers depend on (no timestamps)."""
-    versions = package_versions()
+    """The stable part of provenance: what the numbers depend on (no timestamps).
+
+    Paths are recorded as `public_path` shows them: the record is published with the report.
+    """
     return {
         "scope": scope,
         "git": git_state(),
-        "data_dir": str(data_dir),
+        "data_dir": public_path(data_dir),
         "data_files": data_file_hashes(data_dir),
-        "parameters": parameters,
+        "parameters": {name: _public_value(value) for name, value in parameters.items()},
         "python": sys.version.split()[0],
         "platform": platform.platform(),
-        "packages": {name: versions.get(name, "not installed") for name in KEY_PACKAGES},
+        "packages": reported_packages(),
         "renderer": renderer,
     }

@@ -107,7 +107,7 @@ def provenance_summary(provenance: dict) -> pd.DataFrame:
     rows = [
         ("Report scope", provenance["scope"]),
         ("Git commit", f"{git['commit']}{dirty}"),
-        ("Data folder", Path(provenance["data_dir"]).name),
+        ("Data folder", provenance["data_dir"]),
         ("Parameters", json.dumps(provenance["parameters"], sort_keys=True)),
         ("Python", provenance["python"]),
         ("Platform", provenance["platform"]),

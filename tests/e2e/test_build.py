@@ -12,6 +12,7 @@ import nbformat
 import pytest
 from pypdf import PdfReader
 
+from analysis.config import PROJECT_ROOT
 from analysis.errors import BuildError
 from analysis.pipeline.book import Book, Chapter, read_book
 from analysis.pipeline.build import Builder, BuildOptions
@@ -169,3 +170,26 @@ def test_a_truncated_cache_entry_is_re_executed_not_rendered(built_book):
     assert [(r.scope, r.chapter) for r in summary.executed] == [("national", "methods")]
     assert nbformat.read(executed, as_version=4).cells
     assert "1,270" in _html_text(built_book.book_html())
+
+
+def _published_text(path: Path) -> str:
+    if path.suffix == ".pdf":
+        return _pdf_text(path)
+    return path.read_bytes().decode("utf-8", errors="replace")
+
+
+def test_no_published_file_shows_an_absolute_path_of_the_build_machine(built_book):
+    machine_paths = {
+        str(PROJECT_ROOT),
+        str(Path.home()) + "/",
+        str(built_book.build_dir),
+        str(built_book.book_dir),
+    }
+    files = [p for p in sorted(built_book.book_dir.rglob("*")) if p.is_file()]
+    assert any(p.suffix == ".pdf" for p in files) and any(p.suffix == ".json" for p in files)
+    leaks = []
+    for path in files:
+        text = _published_text(path)
+        name = path.relative_to(built_book.book_dir)
+        leaks += [f"{name}: {where}" for where in machine_paths if where in text]
+    assert leaks == []

@@ -1,6 +1,15 @@
+import re
+import tomllib
 from pathlib import Path
 
-from analysis.pipeline.cache import CacheKey, Manifest, file_sha256
+from analysis.config import PROJECT_ROOT
+from analysis.pipeline.cache import (
+    CacheKey,
+    Manifest,
+    file_sha256,
+    normalise_package_name,
+    package_version,
+)
 
 
 def _setup(tmp_path: Path):
@@ -71,3 +80,17 @@ def test_adding_a_data_file_changes_the_key(tmp_path):
     (data / "c.csv").write_text("z\n")
     assert CacheKey.for_chapter(notebook, {"site": ""}, "code", "env", data) != key
     assert file_sha256(data / "c.csv")
+
+
+def test_package_names_are_normalised_as_pep_503_says():
+    assert normalise_package_name("Great_Expectations") == "great-expectations"
+    assert normalise_package_name("pypandoc.binary") == "pypandoc-binary"
+    assert package_version("great_expectations") == package_version("great-expectations")
+
+
+def test_every_dependency_in_pyproject_has_its_installed_version():
+    with open(PROJECT_ROOT / "pyproject.toml", "rb") as handle:
+        requirements = tomllib.load(handle)["project"]["dependencies"]
+    names = [re.match(r"[A-Za-z0-9._-]+", r).group(0) for r in requirements]
+    assert len(names) >= 10
+    assert [name for name in names if package_version(name) is None] == []
