@@ -49,6 +49,8 @@ DEFAULT_STAFF_PER_SETTING = 150
 # Upper end of the willingness-to-pay range of the acceptability curve (GBP per QALY)
 CEAC_MAX_WTP = 60_000.0
 
-# Evaluation years, as labels used in the report
+# Evaluation years, as labels used in the report (their months are in schema.yaml)
 YEARS = (1, 2, 3)
+# First month of the COVID-19 pandemic in England (first national lockdown, 23 March 2020)
+PANDEMIC_START = "2020-03"
 SETTING_TYPES = ("YOI", "STC", "SCH")

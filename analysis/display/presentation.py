@@ -8,8 +8,45 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
+
+ROUNDING_RULE = (
+    "Numbers are rounded half up, as the published evaluation rounds them "
+    "(62.5% is shown as 63%, 37.5% as 38%)."
+)
+# Digits kept before rounding, so that a value such as 0.145 * 100, held in binary as
+# 14.4999999999999982, rounds as the exact 14.5 it stands for.
+_GUARD_DIGITS = 9
+
+
+def round_half_up(value: float, decimals: int = 0) -> Decimal:
+    """`value` rounded to `decimals` places, halves away from zero (2.5 -> 3, -2.5 -> -3).
+
+    The single rounding rule of the report: every number it prints goes through here.
+    """
+    exact = Decimal(repr(round(float(value), decimals + _GUARD_DIGITS)))
+    return exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
+def format_number(value: float, decimals: int = 0, separators: bool = True) -> str:
+    """A number rounded half up to `decimals` places, with thousands separators."""
+    rounded = round_half_up(value, decimals)
+    if rounded == 0:
+        rounded = abs(rounded)  # no '-0'
+    return f"{rounded:,.{decimals}f}" if separators else f"{rounded:.{decimals}f}"
+
+
+def format_significant(value: float, digits: int = 2) -> str:
+    """A number to `digits` significant figures, rounded half up, trailing zeros dropped
+    as in the `g` format: 0.00665 -> '0.0067', 0.04 -> '0.04'."""
+    if value == 0:
+        return "0"
+    exponent = Decimal(repr(abs(float(value)))).adjusted()
+    decimals = max(digits - 1 - exponent, 0)
+    text = format_number(value, decimals, separators=False)
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def format_count(value: float | int | str | None) -> str:
@@ -18,20 +55,24 @@ def format_count(value: float | int | str | None) -> str:
         return "–"
     if isinstance(value, str):
         return value
-    return f"{round(float(value)):,}"
+    return format_number(float(value))
 
 
 def format_percent(value: float | None, decimals: int = 0) -> str:
     """A percentage given as a fraction (0.85 -> '85%'), without spurious decimals."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
-    return f"{value * 100:.{decimals}f}%"
+    return f"{format_number(value * 100, decimals)}%"
 
 
 def format_gbp(value: float, decimals: int = 2) -> str:
-    """Pounds sterling with thousands separators: 2514.6 -> '£2,514.60'."""
-    sign = "-" if value < 0 else ""
-    return f"{sign}£{abs(value):,.{decimals}f}"
+    """Pounds sterling with thousands separators: 2514.6 -> '£2,514.60'.
+
+    Pennies (`decimals=2`) are for unit costs only; totals take `decimals=0`.
+    """
+    text = format_number(abs(value), decimals)
+    sign = "-" if value < 0 and text.strip("0.,") else ""
+    return f"{sign}£{text}"
 
 
 NO_ROWS = "No data in this selection"
@@ -59,7 +100,7 @@ def _escape_cell(value: object) -> str:
     if isinstance(value, int) or (hasattr(value, "dtype") and str(value.dtype).startswith("int")):
         return f"{int(value):,}"
     if isinstance(value, float) and abs(value) >= 1000:
-        return f"{value:,.0f}" if value.is_integer() else f"{value:,.2f}"
+        return format_number(value, 0 if value.is_integer() else 2)
     text = str(value)
     return escape_markdown(text)
 

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.display.plotting import report_palette
+from analysis.display.presentation import format_number
 
 DODGE = 0.3
 NOTHING_TO_SHOW = "Nothing to show in scope (no data, or numbers too small to publish)"
@@ -215,10 +216,11 @@ def prevalence_heatmap(
     )
     labels = [column_label(c) for c in grid.columns] if column_label else list(grid.columns)
     figure, ax = plt.subplots(figsize=(6.5, 0.45 * len(grid) + 1.6))
+    annotations = grid.astype(float).map(lambda v: "" if pd.isna(v) else format_number(v))
     sns.heatmap(
         grid.astype(float),
-        annot=True,
-        fmt=".0f",
+        annot=annotations.to_numpy(),
+        fmt="",
         cmap="Blues",
         vmin=0,
         vmax=100,

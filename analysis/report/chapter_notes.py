@@ -66,27 +66,54 @@ def describe_scope(ctx) -> str:
     return text
 
 
-def describe_limitations(ctx) -> str:
-    """The limitations every evaluation chapter carries, as a bullet list."""
-    interviews = ctx.interviews
-    cyp_year_three = int(
-        ((interviews["participant_group"] == "cyp") & (interviews["year"] == 3)).sum()
+def pandemic_limitation(ctx) -> str:
+    """The COVID-19 limitation, placed in the evaluation years by the schema's year definition."""
+    from analysis.report.methods import (
+        describe_pandemic_periods,
+        pandemic_arrival_year,
+        pandemic_periods,
     )
-    shown = format_count(release_count(cyp_year_three, protect=needs_disclosure_control(ctx)))
+
+    periods = pandemic_periods(ctx)
+    arrival = pandemic_arrival_year()
+    start = f"{year_words(arrival)} on" if arrival else "the evaluation"
+    if not periods:
+        return (
+            f"**COVID-19 from {start}.** The pandemic reached England in "
+            f"{_month(config.PANDEMIC_START)}, after the years in this selection."
+        )
+    interviews = ctx.interviews
+    last = periods[-1].year
+    cyp = int(((interviews["participant_group"] == "cyp") & (interviews["year"] == last)).sum())
+    shown = format_count(release_count(cyp, protect=needs_disclosure_control(ctx)))
     limited = (
         f"it limited data collection (there were {shown} interviews with children and young "
-        "people in year three in scope)"
+        f"people in {year_words(last)} in scope)"
         if len(interviews)
         else "it limited data collection, especially interviews with children and young people"
     )
+    return (
+        f"**COVID-19 from {start}.** The pandemic reached England in "
+        f"{_month(config.PANDEMIC_START)} and covered {describe_pandemic_periods(periods)}: "
+        f"{limited}, and it changed the context of care; figures from "
+        f"{_month(config.PANDEMIC_START)} onwards should be read with that in mind."
+    )
+
+
+def _month(month: str) -> str:
+    import pandas as pd
+
+    return pd.Timestamp(month).strftime("%B %Y")
+
+
+def describe_limitations(ctx) -> str:
+    """The limitations every evaluation chapter carries, as a bullet list."""
     items = [
         "**Repeated cross-sections.** The staff surveys and the interviews sampled staff and "
         "children afresh each year; the same person may have taken part in more than one year, "
         "but answers are not linked. Differences between years compare different groups of "
         "people, so they are tested as independent samples and are not changes within people.",
-        "**COVID-19 in year three.** The pandemic affected year three of the evaluation "
-        f"(August to December 2020): {limited}, and it "
-        "changed the context of care; year-three figures should be read with that in mind.",
+        pandemic_limitation(ctx),
         "**Associations, not effects.** There was no comparison group, so changes over time "
         "cannot be attributed to the Framework alone.",
     ]

@@ -17,7 +17,13 @@ import pandas as pd
 
 from analysis import config
 from analysis.display.framework import QUESTIONS
-from analysis.display.presentation import bullet_list, format_count, format_gbp, format_percent
+from analysis.display.presentation import (
+    bullet_list,
+    format_count,
+    format_gbp,
+    format_number,
+    format_percent,
+)
 from analysis.statistics.proportions import release_shares, year_words
 from analysis.statistics.reporting_groups import GROUP_WORDS, REPORTING_GROUPS
 from analysis.statistics.themes import theme_prevalence
@@ -255,8 +261,9 @@ def disciplines(ctx) -> Finding:
         text = f"Professional disciplines at formulation meetings are not shown: {reason}."
         return _finding(1, "disciplines", text, values, supported=False)
     text = (
-        f"On average, {summary.mean:.1f} professional disciplines were present at formulation "
-        f"meetings (median {summary.median:.0f}, {format_count(summary.meetings)} meetings)."
+        f"On average, {format_number(summary.mean, 1)} professional disciplines were present at "
+        f"formulation meetings (median {format_number(summary.median)}, "
+        f"{format_count(summary.meetings)} meetings)."
     )
     return _finding(1, "disciplines", text, values)
 
@@ -537,8 +544,9 @@ def value_for_money(ctx, wtp: float, alternative_wtp: float) -> list[Finding]:
     }
     ratio_text = (
         f"Monetised benefits of {format_gbp(result.benefits.mid)} per operational staff member "
-        f"are {result.benefit_cost_ratio:.1f} times the {format_gbp(result.cost.mid)} cost of "
-        f"supporting them (net benefit {format_gbp(result.net_benefit)}, mid-point estimates)."
+        f"are {format_number(result.benefit_cost_ratio, 1)} times the "
+        f"{format_gbp(result.cost.mid)} cost of supporting them "
+        f"(net benefit {format_gbp(result.net_benefit)}, mid-point estimates)."
     )
     threshold_values = {
         "wtp": result.wtp,

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
 import pandas as pd
 
+from analysis import config
 from analysis.data.chapter_context import ChapterContext
-from analysis.display.presentation import format_count
+from analysis.display.presentation import ROUNDING_RULE, format_count
 from analysis.statistics.disclosure import protect_count
+from analysis.statistics.proportions import release_count, year_words
 
 YEAR_COLUMNS = ["Year 1", "Year 2", "Year 3"]
 CYP_SURVEYS = "Children's surveys returned"
@@ -103,4 +109,121 @@ def describe_data_sources(ctx: ChapterContext) -> str:
         f"{count('Staff interviews')} staff interviews and focus groups and "
         f"{count(CYP_INTERVIEWS)} interviews with children and young people "
         f"(@tbl-data-sources).{scope}"
+    )
+
+
+# -- the COVID-19 pandemic, placed in the evaluation years -----------------------------------
+
+
+@dataclass(frozen=True)
+class PandemicPeriod:
+    """The part of one evaluation year that fell in the pandemic, and its admissions."""
+
+    year: int
+    start: pd.Timestamp
+    end: pd.Timestamp
+    whole_year: bool
+    admissions: int | str
+
+    @property
+    def months(self) -> str:
+        """'March to July 2020', or 'August to December 2020'."""
+        first = (
+            self.start.strftime("%B")
+            if self.start.year == self.end.year
+            else (self.start.strftime("%B %Y"))
+        )
+        return f"{first} to {self.end.strftime('%B %Y')}"
+
+
+def pandemic_periods(
+    ctx: ChapterContext,
+    schema: Mapping[str, Any] | None = None,
+    start: str = config.PANDEMIC_START,
+) -> list[PandemicPeriod]:
+    """Each evaluation year in scope that the pandemic reached, by the schema's year
+    definition (`evaluation_years`), with the admissions in scope in those months
+    (disclosure-controlled below national level)."""
+    from analysis.data.harmonise import read_schema
+    from analysis.report.chapter_notes import needs_disclosure_control
+
+    schema = schema or read_schema()
+    first = pd.Timestamp(start)
+    months = pd.to_datetime(ctx.admin["admission_month"])
+    periods = []
+    for number, bounds in schema["evaluation_years"].items():
+        year_start, year_end = pd.Timestamp(bounds["start"]), pd.Timestamp(bounds["end"])
+        if int(number) not in ctx.years or year_end < first:
+            continue
+        begins = max(first, year_start)
+        admissions = int(((months >= begins) & (months <= year_end)).sum())
+        periods.append(
+            PandemicPeriod(
+                int(number),
+                begins,
+                year_end,
+                begins == year_start,
+                release_count(admissions, needs_disclosure_control(ctx)),
+            )
+        )
+    return periods
+
+
+def _year_span(schema: Mapping[str, Any]) -> str:
+    first = next(iter(schema["evaluation_years"].values()))
+    start, end = pd.Timestamp(first["start"]), pd.Timestamp(first["end"])
+    return f"{start.strftime('%B')} to {end.strftime('%B')}"
+
+
+def describe_pandemic_periods(periods: list[PandemicPeriod]) -> str:
+    """'the last months of year two (March to July 2020, 212 admissions) and all of
+    year three (August to December 2020, 173 admissions)'."""
+    parts = []
+    for period in periods:
+        which = "all of" if period.whole_year else "part of"
+        admissions = format_count(period.admissions)
+        parts.append(
+            f"{which} {year_words(period.year)} ({period.months}, {admissions} admissions)"
+        )
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def pandemic_arrival_year(
+    schema: Mapping[str, Any] | None = None, start: str = config.PANDEMIC_START
+) -> int | None:
+    """The evaluation year whose months (schema `evaluation_years`) hold the pandemic's start."""
+    from analysis.data.harmonise import evaluation_year, read_schema
+
+    year = evaluation_year(pd.Series([pd.Timestamp(start)]), schema or read_schema()).iloc[0]
+    return None if pd.isna(year) else int(year)
+
+
+def describe_pandemic(ctx: ChapterContext, schema: Mapping[str, Any] | None = None) -> str:
+    """When the pandemic arrived, in the evaluation's own years, and what it changed."""
+    from analysis.data.harmonise import read_schema
+
+    schema = schema or read_schema()
+    periods = pandemic_periods(ctx, schema)
+    start = pd.Timestamp(config.PANDEMIC_START).strftime("%B %Y")
+    arrival = pandemic_arrival_year(schema)
+    when = f"in {year_words(arrival)} of the evaluation" if arrival else "during the evaluation"
+    text = (
+        f"The COVID-19 pandemic reached England in {start}, {when} (evaluation years run "
+        f"from {_year_span(schema)})."
+    )
+    if not periods:
+        return text + " None of the years in this selection falls in the pandemic."
+    return text + (
+        f" It covered {describe_pandemic_periods(periods)}. "
+        "It cut the number of surveys and, above all, "
+        "interviews with children and young people, and it changed the settings themselves; "
+        f"figures from {start} onwards should be read with that in mind."
+    )
+
+
+def describe_rounding() -> str:
+    """How the report rounds the numbers it prints."""
+    return (
+        f"{ROUNDING_RULE} Percentages are computed from the counts before rounding, so "
+        "percentages that belong together need not add up to exactly 100."
     )

@@ -21,19 +21,21 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property, partial
 from pathlib import Path
 
 import pandas as pd
 
 from analysis import config
+from analysis.display import presentation
+from analysis.display.presentation import format_number
 from analysis.errors import DataError
 
 OUTPUT_COLUMNS = [
     "id",
     "topic",
     "measure",
+    "label",
     "printed",
     "numerator",
     "denominator",
@@ -161,7 +163,7 @@ def had_formulation(data: EvaluationData) -> Recomputed:
     return Recomputed(
         int(row["numerator"]),
         int(row["denominator"]),
-        detail=f"{carried} of {len(data.admin)} cases carried the formulation field",
+        detail=f"{carried:,} of {len(data.admin):,} cases carried the formulation field",
     )
 
 
@@ -171,7 +173,8 @@ def mean_disciplines_present(data: EvaluationData) -> Recomputed:
 
     summary = mean_disciplines(data.admin)
     return Recomputed(
-        value=summary.mean, detail=f"mean of {summary.meetings} meetings is {summary.mean:.2f}"
+        value=summary.mean,
+        detail=f"mean of {summary.meetings:,} meetings is {format_number(summary.mean, 2)}",
     )
 
 
@@ -214,7 +217,7 @@ def children_listened_to(data: EvaluationData) -> Recomputed:
     return Recomputed(
         int(row["numerator"]),
         int(row["denominator"]),
-        detail=f"{unanswered} of {len(data.cyp_survey)} surveys did not answer",
+        detail=f"{unanswered:,} of {len(data.cyp_survey):,} surveys did not answer",
     )
 
 
@@ -229,7 +232,9 @@ def staff_enthusiastic(data: EvaluationData, year: int) -> Recomputed:
     returned = int((data.staff_survey["year"] == year).sum())
     answered = int(row["denominator"].iloc[0])
     detail = (
-        f"{answered} of the {returned} surveys returned answered" if answered != returned else ""
+        f"{answered:,} of the {returned:,} surveys returned answered"
+        if answered != returned
+        else ""
     )
     return Recomputed(int(row["numerator"].iloc[0]), answered, detail=detail)
 
@@ -250,7 +255,7 @@ def cost_per_staff_gbp(data: EvaluationData) -> Recomputed:
 
 def willingness_to_pay_gbp(data: EvaluationData) -> Recomputed:
     """Willingness-to-pay threshold per QALY (config.DEFAULT_WTP)."""
-    return Recomputed(value=config.DEFAULT_WTP, detail="config.DEFAULT_WTP")
+    return Recomputed(value=config.DEFAULT_WTP, detail="the report's default willingness to pay")
 
 
 FigureFunction = Callable[[EvaluationData], Recomputed]
@@ -300,9 +305,8 @@ FIGURE_FUNCTIONS: dict[str, FigureFunction] = {
 
 
 def round_half_up(value: float, decimals: int = 0) -> float:
-    """Round as printed reports do (84.5 -> 85), not to even."""
-    quantum = Decimal(1).scaleb(-decimals)
-    return float(Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_HALF_UP))
+    """Round as printed reports do (84.5 -> 85), not to even: the report's one rule."""
+    return float(presentation.round_half_up(value, decimals))
 
 
 def _blank(value: object) -> bool:
@@ -315,58 +319,84 @@ def _decimals(printed: str) -> int:
 
 def _plain(number: float) -> int | float:
     """Counts as int; other values without floating-point noise (2514.6000000000004 -> 2514.6)."""
-    value = round(float(number), 10)
+    value = float(presentation.round_half_up(number, 10))
     return int(value) if value.is_integer() else value
 
 
 def assess_percent_row(printed: pd.Series, got: Recomputed) -> tuple[str, str]:
-    """Status and explanation of a 'percent (numerator/denominator)' row."""
+    """Status and explanation (whole sentences) of a 'percent (numerator/denominator)' row."""
     n_printed, d_printed = int(printed["numerator"]), int(printed["denominator"])
     p_printed = int(printed["percent_printed"])
     percent = 100 * got.numerator / got.denominator
     rounded = int(round_half_up(percent))
-    data_text = f"the data give {got.numerator}/{got.denominator} = {percent:.1f}%"
-    if got.detail:
-        data_text += f" ({got.detail})"
+    detail = f" ({got.detail})" if got.detail else ""
+    data_text = f"the data give {got.numerator}/{got.denominator} = {format_number(percent, 1)}%"
+    agreement = (
+        f"which rounds to the printed {p_printed}%"
+        if rounded == p_printed
+        else f"which rounds to {rounded}%, not the printed {p_printed}%"
+    )
     implied = 100 * n_printed / d_printed if d_printed else math.nan
     if math.isnan(implied) or int(round_half_up(implied)) != p_printed:
-        agreement = (
-            f"which rounds to the printed {p_printed}%"
-            if rounded == p_printed
-            else f"which rounds to {rounded}%, not the printed {p_printed}%"
-        )
-        truncated = not math.isnan(implied) and math.floor(implied) == p_printed
-        how = " (it is truncated, not rounded)" if truncated else ""
-        return INCONSISTENT, (
-            f"printed counts {n_printed}/{d_printed} give {implied:.1f}%, which does not round "
-            f"to the printed {p_printed}%{how}; {data_text}, {agreement}"
-        )
+        counts = f"The printed counts {n_printed}/{d_printed}"
+        if math.isnan(implied):
+            source = f"{counts} give no percentage."
+        elif int(round_half_up(implied)) != p_printed:
+            source = (
+                f"{counts} give {format_number(implied, 1)}%, which rounds to "
+                f"{int(round_half_up(implied))}%, not the printed {p_printed}%."
+            )
+        if (got.numerator, got.denominator) == (n_printed, d_printed):
+            return INCONSISTENT, f"{source} The data hold the same counts{detail}."
+        return INCONSISTENT, f"{source} {_sentence(data_text)}{detail}, {agreement}."
     if (got.numerator, got.denominator) == (n_printed, d_printed) and rounded == p_printed:
-        return MATCHES, f"{data_text}, which rounds to the printed {p_printed}%"
-    return DIFFERS, f"printed {p_printed}% ({n_printed}/{d_printed}); {data_text}"
+        return MATCHES, f"{_sentence(data_text)}{detail}, {agreement}."
+    return DIFFERS, f"Printed {p_printed}% ({n_printed}/{d_printed}); {data_text}{detail}."
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def assess_value_row(printed: pd.Series, got: Recomputed) -> tuple[str, str]:
-    """Status and explanation of a single-value row (a count, mean or amount)."""
+    """Status and explanation (a whole sentence) of a single-value row (count, mean, amount)."""
     text = str(printed["value_printed"]).strip()
     decimals = _decimals(text)
     if got.value is None:
-        return DIFFERS, "the data give no value"
+        return DIFFERS, "The data give no value."
     shown = round_half_up(got.value, decimals)
     detail = f" ({got.detail})" if got.detail else ""
-    recomputed = f"{got.value:.{decimals}f}" if decimals else f"{_plain(got.value)}"
+    recomputed = format_number(got.value, decimals) if decimals else f"{_plain(got.value):,}"
+    printed_shown = format_number(float(text), decimals)
     if shown == float(text):
         if decimals == 0 and not float(got.value).is_integer():
-            return MATCHES, f"recomputed {got.value:.2f} rounds to the printed {text}{detail}"
-        return MATCHES, f"recomputed {recomputed} equals the printed {text}{detail}"
-    return DIFFERS, f"recomputed {recomputed}, printed {text}{detail}"
+            return MATCHES, (
+                f"Recomputed {format_number(got.value, 2)} rounds to the printed "
+                f"{printed_shown}{detail}."
+            )
+        return MATCHES, f"Recomputed {recomputed} equals the printed {printed_shown}{detail}."
+    return DIFFERS, f"Recomputed {recomputed}, printed {printed_shown}{detail}."
 
 
 def printed_text(printed: pd.Series) -> str:
-    """The figure as printed: '85% (503/589)' or the printed value."""
+    """The figure as printed, with the report's thousands separators: '85% (503/589)',
+    '1,270' or '2,514.60'."""
     if _blank(printed["numerator"]):
-        return str(printed["value_printed"]).strip()
-    return f"{printed['percent_printed']}% ({printed['numerator']}/{printed['denominator']})"
+        text = str(printed["value_printed"]).strip()
+        return format_number(float(text), _decimals(text))
+    numerator, denominator = (f"{int(printed[c]):,}" for c in ("numerator", "denominator"))
+    return f"{printed['percent_printed']}% ({numerator}/{denominator})"
+
+
+def reader_label(printed: pd.Series) -> str:
+    """The figure named as a reader knows it: 'YOI staff: at least sometimes attend
+    formulation meetings, year 1' (the population is left out where the measure names it)."""
+    measure, population = str(printed["measure"]), str(printed["population"])
+    head = population.split()[-1].lower()
+    label = measure if head in measure.lower() else f"{population}: {measure}"
+    if not _blank(printed["year"]) and str(printed["year"]) != "all":
+        label += f", year {printed['year']}"
+    return label[:1].upper() + label[1:]
 
 
 def read_published_figures(path: Path = config.PUBLISHED_FIGURES_PATH) -> pd.DataFrame:
@@ -387,6 +417,7 @@ def reproduce_published_figures(data_dir: str | Path | None) -> pd.DataFrame:
             "id": printed["id"],
             "topic": printed["topic"],
             "measure": printed["measure"],
+            "label": reader_label(printed),
             "printed": printed_text(printed),
             "numerator": None,
             "denominator": None,

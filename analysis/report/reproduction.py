@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.data.chapter_context import ChapterContext
-from analysis.display.presentation import format_count
+from analysis.display.presentation import format_count, format_number
 
 
 def reproduction_table(ctx: ChapterContext) -> pd.DataFrame | None:
@@ -19,13 +19,13 @@ def reproduction_table(ctx: ChapterContext) -> pd.DataFrame | None:
 
 def _recomputed(row: pd.Series) -> str:
     if pd.notna(row.get("numerator")) and pd.notna(row.get("denominator")):
-        percent = f"{row['percent']:.0f}% " if pd.notna(row.get("percent")) else ""
+        percent = f"{format_number(row['percent'])}% " if pd.notna(row.get("percent")) else ""
         return f"{percent}({format_count(row['numerator'])}/{format_count(row['denominator'])})"
     value = row.get("value")
     if value is None or pd.isna(value):
         return "–"
     if isinstance(value, float) and not float(value).is_integer():
-        return f"{value:,.2f}"
+        return format_number(value, 2)
     return format_count(value)
 
 
@@ -33,7 +33,7 @@ def display_table(figures: pd.DataFrame) -> pd.DataFrame:
     """The published-figure table as shown in the report."""
     return pd.DataFrame(
         {
-            "Figure": figures["id"],
+            "Published figure": figures["label"],
             "As published": figures["printed"],
             "Recomputed": figures.apply(_recomputed, axis=1),
             "Status": figures["status"],
@@ -58,5 +58,8 @@ def describe_reproduction(ctx: ChapterContext, figures: pd.DataFrame | None) -> 
         f"(@tbl-reproduction)."
     )
     for _, row in flagged.iterrows():
-        text += f" **{row['id']}** is flagged as inconsistent in the source: {row['explanation']}"
+        text += (
+            f" The published figure *{row['label']}* is inconsistent in the source: "
+            f"{row['explanation'][:1].lower()}{row['explanation'][1:]}"
+        )
     return text

@@ -299,6 +299,7 @@ def _warning_notes(caught: list[warnings.WarningMessage]) -> tuple[str, ...]:
 
 def effects_display(result: ModelResult, decimals: int = 2) -> pd.DataFrame:
     """The model's reported effects as a table: term, estimate, 95% CI, p."""
+    from analysis.display.presentation import format_number
     from analysis.statistics.proportions import format_p_value
 
     if not result.estimated:
@@ -308,9 +309,9 @@ def effects_display(result: ModelResult, decimals: int = 2) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "Term": shown["label"],
-            heading: shown["estimate"].map(lambda v: f"{v:.{decimals}f}"),
+            heading: shown["estimate"].map(lambda v: format_number(v, decimals)),
             "95% CI": [
-                f"{lo:.{decimals}f} to {hi:.{decimals}f}"
+                f"{format_number(lo, decimals)} to {format_number(hi, decimals)}"
                 for lo, hi in zip(shown["ci_low"], shown["ci_high"], strict=True)
             ],
             "p": shown["p_value"].map(format_p_value),
@@ -331,10 +332,12 @@ def describe_sample(model: ModelResult, unit: str, protect: bool = False) -> str
 
 def describe_effect(row: pd.Series, effect: str, decimals: int = 2) -> str:
     """'OR 1.45 (95% CI 1.10 to 1.91, p = 0.008)' for one row of a result table."""
+    from analysis.display.presentation import format_number
     from analysis.statistics.proportions import format_p_value
 
     name = "OR" if effect == "odds ratio" else "b"
     return (
-        f"{name} {row['estimate']:.{decimals}f} (95% CI {row['ci_low']:.{decimals}f} to "
-        f"{row['ci_high']:.{decimals}f}, {format_p_value(row['p_value'])})"
+        f"{name} {format_number(row['estimate'], decimals)} (95% CI "
+        f"{format_number(row['ci_low'], decimals)} to "
+        f"{format_number(row['ci_high'], decimals)}, {format_p_value(row['p_value'])})"
     )

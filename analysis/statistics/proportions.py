@@ -387,4 +387,6 @@ def year_words(year: int) -> str:
 
 def format_p_value(p_value: float) -> str:
     """p-values as reported: 'p < 0.001' or 'p = 0.042'."""
-    return "p < 0.001" if p_value < 0.001 else f"p = {p_value:.3f}"
+    from analysis.display.presentation import format_number
+
+    return "p < 0.001" if p_value < 0.001 else f"p = {format_number(p_value, 3)}"

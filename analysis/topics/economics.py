@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from analysis import config
-from analysis.display.presentation import format_gbp
+from analysis.display.presentation import format_gbp, format_number, format_significant
 from analysis.errors import ParameterError
 
 INPUT_COLUMNS = ("item", "kind", "low", "mid", "high", "description")
@@ -331,7 +331,7 @@ def format_qaly(value: float) -> str:
         return "0"
     if abs(value) < 0.0001:
         return "less than 0.0001"
-    return f"{value:,.1f}" if abs(value) >= 1 else f"{value:.2g}"
+    return format_number(value, 1) if abs(value) >= 1 else format_significant(value, 2)
 
 
 # --- scale-up ----------------------------------------------------------------------------------
@@ -381,6 +381,11 @@ def scale_up(
     )
 
 
+def whole_pounds(value: float) -> str:
+    """A sum of money without pennies ('£180,000'): pennies are for unit costs only."""
+    return format_gbp(value, 0)
+
+
 def scale_up_table(scaled: pd.DataFrame, wtp: float) -> pd.DataFrame:
     """The scale-up frame formatted for the report."""
     wtp_text = format_gbp(wtp, 0)
@@ -388,9 +393,9 @@ def scale_up_table(scaled: pd.DataFrame, wtp: float) -> pd.DataFrame:
         {
             "Level": scaled["level"],
             "Operational staff": scaled["staff"].map("{:,}".format),
-            "Cost": scaled["cost"].map(format_gbp),
-            "Monetised benefits": scaled["benefits"].map(format_gbp),
-            "Net benefit": scaled["net_benefit"].map(format_gbp),
+            "Cost": scaled["cost"].map(whole_pounds),
+            "Monetised benefits": scaled["benefits"].map(whole_pounds),
+            "Net benefit": scaled["net_benefit"].map(whole_pounds),
             f"QALYs needed at {wtp_text}, ignoring savings": scaled["qaly_gross"].map(format_qaly),
             f"QALYs needed at {wtp_text}, net of savings": scaled["qaly_net"].map(format_qaly),
         }
@@ -420,7 +425,8 @@ def describe_value_for_money(result: ThresholdResult) -> str:
         f"mid-points (range "
         f"{format_gbp(result.benefits.low)} to {format_gbp(result.benefits.high)}), "
         f"{comparison} the cost: a net benefit of {format_gbp(result.net_benefit)}, or "
-        f"£{ratio:.2f} of benefit for every pound spent (a benefit-cost ratio of {ratio:.2f})."
+        f"£{format_number(ratio, 2)} of benefit for every pound spent (a benefit-cost ratio of "
+        f"{format_number(ratio, 2)})."
     )
 
 

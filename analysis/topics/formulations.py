@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analysis.display.presentation import format_count
+from analysis.display.presentation import format_count, format_number
 from analysis.display.share_figures import count_bars, share_bars, share_points
 from analysis.statistics.models import (
     ModelResult,
@@ -147,8 +147,8 @@ def describe_disciplines(summary: DisciplinesSummary) -> str:
             "there are too few meetings to publish a mean."
         )
     return (
-        f"On average, {summary.mean:.1f} professional disciplines (median "
-        f"{summary.median:.0f}) were present at the {format_count(summary.meetings)} "
+        f"On average, {format_number(summary.mean, 1)} professional disciplines (median "
+        f"{format_number(summary.median)}) were present at the {format_count(summary.meetings)} "
         "formulation meetings with a record of who attended."
     )
 
@@ -327,10 +327,16 @@ def describe_children_involvement(
     if protect:
         return text + f"{format_p_value(change.p_value)}."
     return text + (
-        f"a difference of {change.difference * 100:+.0f} percentage points (95% CI "
-        f"{change.ci_low * 100:+.0f} to {change.ci_high * 100:+.0f}), "
+        f"a difference of {_signed(change.difference * 100)} percentage points (95% CI "
+        f"{_signed(change.ci_low * 100)} to {_signed(change.ci_high * 100)}), "
         f"{format_p_value(change.p_value)}."
     )
+
+
+def _signed(value: float) -> str:
+    """'+14', '-3' or '0': a difference in percentage points, rounded half up."""
+    text = format_number(value)
+    return text if text.startswith("-") or text == "0" else f"+{text}"
 
 
 def plot_children_involvement(involvement: pd.DataFrame):

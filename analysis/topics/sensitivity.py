@@ -7,6 +7,7 @@ The probabilistic sensitivity analysis (PSA) draws every input at once:
 
 * each cost item and each benefit component follows a gamma distribution with
   mean equal to its mid-point and standard deviation (high - low) / (2 x 1.96),
+  ``RANGE_IN_SDS`` (the same divisor the chapter's text states),
   i.e. its low and high estimates are read as an approximate 95% interval
   (approximate because the gamma is skewed; the mean is exact). An input whose
   low and high coincide is held fixed. Inputs are drawn independently.
@@ -28,11 +29,14 @@ import numpy as np
 import pandas as pd
 
 from analysis import config
-from analysis.display.presentation import format_gbp, format_percent
+from analysis.display.presentation import format_gbp, format_number, format_percent
 from analysis.errors import ParameterError
 from analysis.topics import economics
 
-Z_975 = 1.959963984540054  # standard normal 97.5% quantile
+# The standard normal's 97.5th percentile to the two decimals the method states: a low-to-high
+# range read as a 95% interval spans 2 x 1.96 = 3.92 standard deviations.
+Z_975 = 1.96
+RANGE_IN_SDS = 2 * Z_975
 
 
 # --- one-way sensitivity analysis ---------------------------------------------------------------
@@ -113,7 +117,7 @@ def plot_tornado(owsa: pd.DataFrame, metric: str = "net_benefit"):
         ax=ax,
     )
     ax.axvline(0, color="black", linewidth=1)
-    base_text = format_gbp(base) if metric == "net_benefit" else f"{base:.2f}"
+    base_text = format_gbp(base) if metric == "net_benefit" else format_number(base, 2)
     unit = "£" if metric == "net_benefit" else "ratio"
     ax.set_xlabel(f"Change from the mid-point result ({base_text}), {unit}")
     ax.set_ylabel("")
@@ -125,7 +129,7 @@ def plot_tornado(owsa: pd.DataFrame, metric: str = "net_benefit"):
 
 def owsa_table(owsa: pd.DataFrame, metric: str = "net_benefit") -> pd.DataFrame:
     """The OWSA frame formatted for the report."""
-    fmt = format_gbp if metric == "net_benefit" else "{:.2f}".format
+    fmt = format_gbp if metric == "net_benefit" else (lambda v: format_number(v, 2))
     return pd.DataFrame(
         {
             "Input": owsa["item"],
@@ -169,7 +173,7 @@ def gamma_parameters(low, mid, high) -> tuple[np.ndarray, np.ndarray]:
     Entries whose sd or mean is zero get shape = scale = nan (held fixed at ``mid``).
     """
     low, mid, high = (np.asarray(v, dtype=float) for v in (low, mid, high))
-    sd = (high - low) / (2 * Z_975)
+    sd = (high - low) / RANGE_IN_SDS
     fixed = (sd <= 0) | (mid <= 0)
     with np.errstate(divide="ignore", invalid="ignore"):
         shape = np.where(fixed, np.nan, (mid / sd) ** 2)
@@ -334,7 +338,11 @@ def psa_summary(psa: PSAResult, wtp: float, alternative_wtp: float) -> pd.DataFr
     rows = []
     for name, values in quantities.items():
         low, high = np.quantile(values, [0.025, 0.975])
-        fmt = "{:.3f}".format if name.startswith("QALY") else (lambda v: format_gbp(v, 0))
+        fmt = (
+            (lambda v: format_number(v, 3))
+            if name.startswith("QALY")
+            else (lambda v: format_gbp(v, 0))
+        )
         rows.append(
             {
                 "Quantity": name,
@@ -351,7 +359,8 @@ def describe_psa_method(psa: PSAResult) -> str:
     return (
         f"Each cost and benefit input is drawn from a gamma distribution whose mean is its "
         f"mid-point and whose standard deviation is its low-to-high range divided by "
-        f"{2 * Z_975:.2f}, so that the low and high estimates lie roughly at the 2.5th and "
+        f"{format_number(RANGE_IN_SDS, 2)} (2 × {format_number(Z_975, 2)}), so that the low and "
+        f"high estimates lie roughly at the 2.5th and "
         f"97.5th percentiles; inputs are drawn independently, and an input without a range is "
         f"held fixed. The evaluation did not measure any gain in health-related quality of "
         f"life, so the QALY gain per staff member is an assumption of this chapter, not a "

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.display.presentation import format_count
+from analysis.display.presentation import format_count, format_number
 from analysis.display.share_figures import has_values, message_figure, share_points
 from analysis.statistics.models import (
     ModelResult,
@@ -216,7 +216,8 @@ def describe_wellbeing_model(model: ModelResult, protect: bool = False) -> str:
         "(SWEMWBS, 7-35) differed, other terms held fixed, with: " + "; ".join(parts) + "."
     )
     if model.group_sd is not None:
-        text += f" The standard deviation of site intercepts was {model.group_sd:.2f} points."
+        spread = format_number(model.group_sd, 2)
+        text += f" The standard deviation of site intercepts was {spread} points."
     return text + (
         " The surveys are cross-sectional, so these are associations, not effects of support."
     )

@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import ast
 import math
+import re
+from pathlib import Path
 
 import pandas as pd
 
+from analysis.config import PACKAGE_DIR
 from analysis.display.presentation import (
+    ROUNDING_RULE,
     escape_markdown,
     format_count,
     format_gbp,
+    format_number,
     format_percent,
+    format_significant,
     markdown_table,
+    round_half_up,
 )
 
 
@@ -62,3 +70,80 @@ def test_an_empty_table_says_so_in_one_row():
     lines = text.splitlines()
     assert len(lines) == 3
     assert NO_ROWS in lines[2]
+
+
+# --------------------------------------------------------------------------- one rounding rule
+
+
+def test_ties_round_half_up_as_the_published_evaluation_does():
+    assert format_percent(40 / 64) == "63%"  # 62.5%
+    assert format_percent(15 / 40) == "38%"  # 37.5%
+    assert format_percent(0.145) == "15%"  # 14.4999... in binary, 14.5 as a fraction
+    assert format_percent(1 / 8, decimals=1) == "12.5%"
+    assert format_percent(0.0625, decimals=1) == "6.3%"
+    assert format_count(2.5) == "3"
+    assert format_count(1269.5) == "1,270"
+    assert format_number(0.125, 2) == "0.13"
+    assert format_number(-2.5) == "-3"
+    assert format_number(-0.4) == "0"
+    assert format_gbp(0.125) == "£0.13"
+    assert format_gbp(2514.605) == "£2,514.61"
+    assert format_significant(0.00665) == "0.0067"
+    assert format_significant(0.04) == "0.04"
+    assert round_half_up(62.5) == 63 and round_half_up(37.5) == 38
+
+
+def test_the_rounding_rule_is_stated_with_its_own_examples():
+    assert "half up" in ROUNDING_RULE
+    assert f"62.5% is shown as {format_percent(0.625)}" in ROUNDING_RULE
+    assert f"37.5% as {format_percent(0.375)}" in ROUNDING_RULE
+
+
+REPORT_STAGES = ("display", "statistics", "topics", "report")
+PRECISION = re.compile(r"\.\d+[defgEFG%]?")
+FORMAT_STRING = re.compile(r"\{[^{}]*:[^{}]*\.\d+[a-zA-Z%]?\}|%\.\d+[fg]")
+
+
+def _rounding_outside_the_rule(path: Path) -> list[str]:
+    """Places in a module that round a number for print without `round_half_up`: builtin
+    round(), numpy/pandas .round(), and format specifications with a precision
+    (f-strings, str.format, % formatting and matplotlib/seaborn `fmt=` strings)."""
+    found = []
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        where = f"{path.relative_to(PACKAGE_DIR)}:{getattr(node, 'lineno', '?')}"
+        if isinstance(node, ast.Call):
+            function = node.func
+            if isinstance(function, ast.Name) and function.id == "round":
+                found.append(f"{where} round()")
+            if isinstance(function, ast.Attribute) and function.attr == "round":
+                found.append(f"{where} .round()")
+            for keyword in node.keywords:
+                value = keyword.value
+                if (
+                    keyword.arg == "fmt"
+                    and isinstance(value, ast.Constant)
+                    and PRECISION.search(str(value.value))
+                ):
+                    found.append(f"{where} fmt={value.value!r}")
+        if isinstance(node, ast.FormattedValue) and node.format_spec is not None:
+            spec = "".join(
+                part.value for part in node.format_spec.values if isinstance(part, ast.Constant)
+            )
+            dynamic = any(isinstance(p, ast.FormattedValue) for p in node.format_spec.values)
+            if PRECISION.search(spec) or (dynamic and "." in spec):
+                found.append(f"{where} f-string :{spec}")
+        if isinstance(node, ast.Constant) and FORMAT_STRING.search(str(node.value)):
+            found.append(f"{where} format string {node.value!r}")
+    return found
+
+
+def test_every_number_the_report_prints_is_rounded_by_the_one_rule():
+    modules = [
+        path
+        for stage in REPORT_STAGES
+        for path in sorted((PACKAGE_DIR / stage).rglob("*.py"))
+        if path != PACKAGE_DIR / "display" / "presentation.py"
+    ]
+    assert len(modules) > 20
+    assert [place for path in modules for place in _rounding_outside_the_rule(path)] == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from analysis import config
@@ -38,7 +39,7 @@ def test_choosing_only_the_stc_is_protected_like_a_site_report():
 
 def test_limitations_cover_design_and_covid_and_small_numbers_only_below_national(national):
     text = chapter_notes.describe_limitations(national)
-    assert "**Repeated cross-sections.**" in text and "**COVID-19 in year three.**" in text
+    assert "**Repeated cross-sections.**" in text and "**COVID-19 from year two on.**" in text
     assert "there were 4 interviews with children and young people in year three" in text
     assert "**Small numbers.**" not in text
     site = chapter_notes.describe_limitations(ChapterContext.load(data_dir="", site="S03"))
@@ -49,3 +50,39 @@ def test_limitations_cover_design_and_covid_and_small_numbers_only_below_nationa
 def test_limitations_say_when_only_some_years_are_included():
     ctx = ChapterContext.load(data_dir="", years=[1, 3])
     assert "Only year one and year three are included" in chapter_notes.describe_limitations(ctx)
+
+
+def test_covid_timing_follows_the_schema_year_definition(national):
+    """March to July 2020 falls in year two under August-July evaluation years."""
+    from analysis.data.harmonise import evaluation_year, read_schema
+
+    arrival = evaluation_year(pd.Series([pd.Timestamp(config.PANDEMIC_START)]), read_schema())
+    arrival_words = f"year {['one', 'two', 'three'][int(arrival.iloc[0]) - 1]}"
+    months = pd.to_datetime(national.admin["admission_month"])
+    in_year_two = int(((months >= "2020-03-01") & (national.admin["year"] == 2)).sum())
+    bullet = next(
+        line
+        for line in chapter_notes.describe_limitations(national).splitlines()
+        if "COVID" in line
+    )
+    assert arrival_words == "year two" and f"from {arrival_words} on" in bullet
+    assert f"part of year two (March to July 2020, {in_year_two:,} admissions)" in bullet
+    assert in_year_two == 212
+    assert "all of year three (August to December 2020" in bullet
+
+
+def test_covid_timing_is_computed_not_typed(monkeypatch, national):
+    from analysis.report import methods
+
+    monkeypatch.setattr(config, "PANDEMIC_START", "2019-10")
+    schema = {
+        "evaluation_years": {
+            1: {"start": "2018-08", "end": "2019-07"},
+            2: {"start": "2019-08", "end": "2020-07"},
+            3: {"start": "2020-08", "end": "2020-12"},
+        }
+    }
+    periods = methods.pandemic_periods(national, schema, start="2019-10")
+    assert [(p.year, p.whole_year) for p in periods] == [(2, False), (3, True)]
+    assert periods[0].months == "October 2019 to July 2020"
+    assert methods.pandemic_arrival_year(schema, "2019-07") == 1

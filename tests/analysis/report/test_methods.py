@@ -32,3 +32,40 @@ def test_site_counts_are_protected(bundled_data_dir):
     table = protected_data_sources(ctx).set_index("Source")
     for value in table.loc["Children's interviews"]:
         assert value == "*" or value == 0 or value % 5 == 0
+
+
+def test_methods_place_the_pandemic_in_year_two_with_its_admissions(bundled_data_dir):
+    from analysis.report.methods import describe_pandemic
+
+    text = describe_pandemic(ChapterContext.load(data_dir=bundled_data_dir))
+    assert "reached England in March 2020, in year two of the evaluation" in text
+    assert "evaluation years run from August to July" in text
+    assert "part of year two (March to July 2020, 212 admissions)" in text
+    assert "third year" not in text
+
+
+def test_no_chapter_types_when_the_pandemic_came():
+    """The pandemic's timing is computed (methods.describe_pandemic), never typed in prose."""
+    import re
+
+    import nbformat
+
+    from analysis import config
+
+    typed = []
+    for path in sorted(config.CHAPTERS_DIR.glob("*.ipynb")):
+        for cell in nbformat.read(path, as_version=4).cells:
+            if cell.cell_type == "markdown" and re.search(r"COVID|pandemic", cell.source, re.I):
+                typed.append(f"{path.name}: {cell.source[:80]}")
+    assert typed == []
+
+
+def test_the_rounding_rule_is_stated_in_the_methods():
+    import nbformat
+
+    from analysis import config
+    from analysis.report.methods import describe_rounding
+
+    assert "rounded half up" in describe_rounding()
+    methods = nbformat.read(config.CHAPTERS_DIR / "methods.ipynb", as_version=4)
+    assert any("describe_rounding()" in cell.source for cell in methods.cells)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 
@@ -184,3 +186,43 @@ def test_topic5_notebook_parameter_defaults_match_config():
     assert notebook.cells[0].source.startswith("# Topic 5:")
     assert "{#sec-topic-5}" in notebook.cells[0].source
     assert all(not c.get("outputs") for c in notebook.cells if c.cell_type == "code")
+
+
+MONEY = re.compile(r"£([\d,]+)(\.\d+)?")
+UNIT_COST_CEILING = 10_000  # per-staff-member amounts stay below this; totals do not
+
+
+def money_with_pennies_above_unit_costs(text: str) -> list[str]:
+    """Amounts of £10,000 or more printed with pennies (pennies are for unit costs only)."""
+    return [
+        match.group(0)
+        for match in MONEY.finditer(text)
+        if match.group(2) and float(match.group(1).replace(",", "")) >= UNIT_COST_CEILING
+    ]
+
+
+def test_large_sums_carry_no_pennies_anywhere_in_the_chapter(bundled_inputs):
+    from analysis.topics import sensitivity
+
+    result = economics.threshold_analysis(bundled_inputs)
+    scaled = economics.scale_up(result)
+    owsa = sensitivity.one_way_sensitivity(bundled_inputs)
+    psa = sensitivity.run_psa(bundled_inputs, 500, 1)
+    tables = [
+        economics.inputs_table(bundled_inputs),
+        economics.threshold_table(result),
+        economics.scale_up_table(scaled, result.wtp),
+        sensitivity.owsa_table(owsa),
+        sensitivity.psa_summary(psa, result.wtp, result.alternative_wtp),
+    ]
+    texts = [" ".join(map(str, t.to_numpy().ravel())) + " ".join(t.columns) for t in tables]
+    texts += [
+        economics.describe_value_for_money(result),
+        economics.describe_thresholds(result),
+        economics.describe_scale_up(scaled, result.wtp),
+        sensitivity.describe_owsa(owsa),
+        sensitivity.describe_psa(psa, result.wtp, result.alternative_wtp),
+    ]
+    assert "£180,000" in texts[2]
+    assert [m for text in texts for m in money_with_pennies_above_unit_costs(text)] == []
+    assert "£2,514.60" in texts[0]  # unit costs keep their pennies

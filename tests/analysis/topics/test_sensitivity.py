@@ -54,7 +54,7 @@ def test_tornado_plot_has_one_row_per_input():
 
 def test_gamma_fit_has_documented_mean_and_sd():
     shape, scale = sensitivity.gamma_parameters([900.0], [1200.0], [1500.0])
-    sd = 600 / (2 * 1.959964)
+    sd = 600 / (2 * 1.96)
     assert shape[0] * scale[0] == pytest.approx(1200.0)
     assert np.sqrt(shape[0]) * scale[0] == pytest.approx(sd, rel=1e-6)
 
@@ -191,3 +191,15 @@ def test_ce_plane_and_acceptability_plots_return_figures():
     assert isinstance(sensitivity.plot_ce_plane(psa, 30_000), Figure)
     curve = sensitivity.acceptability_curve(psa, sensitivity.wtp_grid(30_000))
     assert isinstance(sensitivity.plot_acceptability(curve, 30_000, 20_000), Figure)
+
+
+def test_the_method_text_states_the_divisor_the_code_uses():
+    """The text's 'range divided by X' is the very X the gamma fit divides by."""
+    import re
+
+    psa = sensitivity.run_psa(fixture_inputs(), 200, 1)
+    stated = re.search(r"range divided by ([\d.]+)", sensitivity.describe_psa_method(psa))
+    low, mid, high = np.array([100.0]), np.array([200.0]), np.array([400.0])
+    shape, scale = sensitivity.gamma_parameters(low, mid, high)
+    divisor = float((high - low)[0] / (np.sqrt(shape) * scale)[0])
+    assert float(stated.group(1)) == pytest.approx(divisor, rel=1e-12)
