@@ -34,7 +34,8 @@ def execute_chapter(
 ) -> Execution:
     """Run the notebook with injected parameters; write `output` only if every cell succeeds.
 
-    With a warm kernel, the chapter runs in it after a reset; otherwise papermill starts one.
+    With a warm kernel, the chapter runs in it after a reset; otherwise a kernel is started
+    for this chapter alone (its log left on stderr) and stopped afterwards.
     """
     import papermill
     from papermill.exceptions import PapermillExecutionError
@@ -45,11 +46,10 @@ def execute_chapter(
     reads_log.unlink(missing_ok=True)
     os.environ[READS_LOG_ENV] = str(reads_log)
     started = time.perf_counter()
-    engine_options: dict[str, Any] = {}
-    if kernel is not None:
-        kernel.reset(reads_log)
-        engine_options["km"] = kernel.km
+    own_kernel = kernel is None
     try:
+        kernel = kernel or WarmKernel(cwd, stderr=None)
+        kernel.reset(reads_log)
         papermill.execute_notebook(
             str(source),
             str(partial),
@@ -59,11 +59,11 @@ def execute_chapter(
             progress_bar=False,
             log_output=False,
             request_save_on_cell_execute=False,
-            **engine_options,
+            km=kernel.km,
         )
     except PapermillExecutionError as exc:
         partial.unlink(missing_ok=True)
-        if kernel is not None:
+        if not own_kernel:
             kernel.restart()
         raise BuildError(
             f"stage execute, chapter {chapter_id}: cell {exc.exec_count} raised "
@@ -76,6 +76,8 @@ def execute_chapter(
         ) from exc
     finally:
         os.environ.pop(READS_LOG_ENV, None)
+        if own_kernel and kernel is not None:
+            kernel.shutdown()
     os.replace(partial, output)
     reads = _read_log(reads_log)
     return Execution(chapter_id, output, time.perf_counter() - started, reads)

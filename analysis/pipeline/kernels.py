@@ -6,13 +6,21 @@ libraries, and before each chapter clears the user namespace, closes figures,
 restores matplotlib's settings and points the reads log at the chapter. Chapters
 share no variables; only imported modules stay loaded. (Quarto keeps kernels
 alive between renders for the same reason.)
+
+The kernel talks to this process over local IPC sockets in a private temporary
+folder, not over TCP, and is stopped with a shutdown request rather than an
+interrupt, so a successful run prints neither a warning about unencrypted TCP
+nor a "KeyboardInterrupt caught in kernel" error.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
+import tempfile
 from pathlib import Path
+from typing import IO
 
 from analysis.config import PROJECT_ROOT
 
@@ -22,19 +30,31 @@ WARM_UP = (
 )
 
 
-class WarmKernel:
-    """A started kernel that executes chapter after chapter."""
+def ipc_kernel_manager():
+    """A kernel manager whose kernel listens on IPC sockets in a new private folder."""
+    from jupyter_client.manager import AsyncKernelManager
 
-    def __init__(self, cwd: Path = PROJECT_ROOT):
-        from jupyter_client.manager import AsyncKernelManager
+    km = AsyncKernelManager(kernel_name="python3", transport="ipc")
+    km.ip = str(Path(tempfile.mkdtemp(prefix="stairs-kernel-")) / "kernel")
+    return km
+
+
+class WarmKernel:
+    """A started kernel that executes chapter after chapter.
+
+    `stderr` is where the kernel's own log goes: the build's workers silence it
+    (their progress table owns the terminal); `stairs-report run` keeps it, so a
+    kernel that fails says why.
+    """
+
+    def __init__(self, cwd: Path = PROJECT_ROOT, stderr: int | IO | None = subprocess.DEVNULL):
         from nbclient.util import run_sync
 
         self.cwd = cwd
+        self.stderr = stderr
         self._run_sync = run_sync
-        self.km = AsyncKernelManager(kernel_name="python3")
-        run_sync(self.km.start_kernel)(
-            cwd=str(cwd), env=dict(os.environ), stderr=subprocess.DEVNULL
-        )
+        self.km = ipc_kernel_manager()
+        run_sync(self.km.start_kernel)(cwd=str(cwd), env=dict(os.environ), stderr=stderr)
         self._execute(
             f"{WARM_UP}\nfrom analysis.pipeline.kernel_reset import remember_defaults\n"
             "remember_defaults()"
@@ -67,9 +87,17 @@ class WarmKernel:
     def restart(self) -> None:
         """A fresh kernel, after a chapter failed (its state is not trusted)."""
         self.shutdown()
-        self.__init__(self.cwd)
+        self.__init__(self.cwd, self.stderr)
 
     def shutdown(self) -> None:
-        """Stop the kernel."""
-        if self.km.has_kernel:
-            self._run_sync(self.km.shutdown_kernel)(now=True)
+        """Stop the kernel with a shutdown request (killed only if it does not stop in time).
+
+        Not `KernelManager.shutdown_kernel`, which interrupts the kernel first: a kernel
+        idle in its event loop then logs "KeyboardInterrupt caught in kernel".
+        """
+        km = self.km
+        if km.has_kernel:
+            self._run_sync(km.request_shutdown)()
+            self._run_sync(km.finish_shutdown)()
+        self._run_sync(km.cleanup_resources)()
+        shutil.rmtree(Path(km.ip).parent, ignore_errors=True)

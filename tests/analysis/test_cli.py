@@ -75,6 +75,27 @@ def test_run_executes_a_chapter_into_a_named_output(tmp_path):
     assert (tmp_path / "introduction.ipynb").exists()
 
 
+def test_a_successful_run_prints_no_kernel_errors_or_warnings(tmp_path):
+    """Only the executed notebook's path and the timing: no kernel log lines."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    cli = Path(sys.executable).with_name("stairs-report")
+    done = subprocess.run(
+        [str(cli), "run", "introduction", "--out", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    printed = done.stdout + done.stderr
+    for noise in ("KeyboardInterrupt", "ERROR", "WARNING", "without encryption", "Traceback"):
+        assert noise not in printed, printed
+    assert done.stdout.strip() == str(tmp_path / "introduction.ipynb")
+    assert list(tmp_path.glob("kernel*")) == [] and list(Path.cwd().glob("kernel-*")) == []
+
+
 def test_figures_json_covers_every_published_id():
     result = _invoke("figures", "--json")
     assert result.exit_code == 0, result.output
