@@ -29,6 +29,8 @@ SDC_SUPPRESS_MAX = 7  # counts 1..7 are suppressed
 SDC_ROUND_BASE = 5  # other counts are rounded to the nearest 5
 SDC_MIN_N_FOR_MEAN = 8  # means only where n >= 8
 SDC_SYMBOL = "*"
+# Below national level a share of 0% or 100% of a group smaller than this is not shown
+SDC_SMALL_GROUP = 20
 
 # Smallest group a model is fitted to; smaller groups are "not estimated (n too small)"
 MIN_N_FOR_MODEL = 30

@@ -37,7 +37,10 @@ from analysis.pipeline.site_index import write_site_index
 
 NATIONAL = "national"
 PROJECT_FILES = ("_quarto.yml",)
-DATA_DOCS = "data-docs"
+SITE_BOOK = PROJECT_ROOT / "_quarto-site.yml"  # a site report's book, copied in as _quarto.yml
+DATA_DOCS = "data-docs"  # an older build published the gate's Data Docs here; now removed
+RELEASE = "release.json"
+DISCLOSURE_LOG = "disclosure-log.json"
 
 
 @dataclass(frozen=True)
@@ -89,20 +92,37 @@ def scope_name(site: str | None) -> str:
     return NATIONAL if site is None else site
 
 
-def site_ids(data_dir: Path) -> list[str]:
-    """Site ids in the site register, read without pandas."""
+def _register(data_dir: Path) -> list[dict[str, str]]:
     register = data_dir / "sites.csv"
     try:
         with open(register, encoding="utf-8", newline="") as handle:
-            return [row["site_id"] for row in csv.DictReader(handle)]
+            rows = list(csv.DictReader(handle))
+        for row in rows:
+            row["site_id"], row["setting_type"]
+        return rows
     except (OSError, KeyError, UnicodeDecodeError) as exc:
         raise DataError(f"{register}: cannot read the site register ({exc})") from exc
 
 
+def site_ids(data_dir: Path) -> list[str]:
+    """Sites that get a report of their own (all but the STC), read without pandas.
+
+    The single secure training centre is only ever reported with the YOIs, so it has no
+    site report: any figure of its own would describe the STC alone.
+    """
+    return [row["site_id"] for row in _register(data_dir) if row["setting_type"] != "STC"]
+
+
 def check_sites(requested: tuple[str | None, ...], data_dir: Path) -> tuple[str | None, ...]:
-    """Requested scopes, with unknown site ids refused (listing the valid ones)."""
+    """Requested scopes, with unknown site ids and the STC refused (listing the valid ones)."""
     known = site_ids(data_dir)
+    stc = {row["site_id"] for row in _register(data_dir) if row["setting_type"] == "STC"}
     for site in requested:
+        if site in stc:
+            raise ParameterError(
+                f"site {site!r} is the secure training centre, which has no report of its own "
+                f"(it is reported with the YOIs); valid sites: {', '.join(known)}"
+            )
         if site is not None and site not in known:
             raise ParameterError(f"unknown site {site!r}; valid sites: {', '.join(known)}")
     return requested
@@ -156,6 +176,7 @@ class Builder:
         self.options = options
         self.report = report or (lambda run: None)
         self.book: Book = read_book()
+        self.site_book: Book = read_book(SITE_BOOK)
         self.renderer = detect_renderer()
         self.summary = BuildSummary(self.renderer)
 
@@ -184,6 +205,15 @@ class Builder:
         """Where the gate writes its results (shared by every scope of a data folder)."""
         return self.options.build_dir / "validation"
 
+    def book_for(self, site: str | None) -> Book:
+        """The national book, or the site feedback book."""
+        return self.book if site is None else self.site_book
+
+    @property
+    def release_path(self) -> Path:
+        """The build's disclosure-controlled release (private: it names the rules that fired)."""
+        return self.options.build_dir / "release" / RELEASE
+
     def scope_dir(self, site: str | None) -> Path:
         """Build folder of one scope."""
         if site is None:
@@ -192,10 +222,13 @@ class Builder:
 
     def _extras(self, site: str | None) -> dict[str, Any]:
         scope_dir = self.scope_dir(site)
-        return {
+        extras = {
             "provenance_path": str(scope_dir / "provenance-inputs.json"),
             "validation_dir": str(self.validation_dir),
         }
+        if site is not None:
+            extras["release_path"] = str(self.release_path)
+        return extras
 
     def _write_provenance_inputs(self, site: str | None) -> None:
         scope_dir = self.scope_dir(site)
@@ -212,17 +245,37 @@ class Builder:
         code = code_fingerprint()
         environment = environment_fingerprint()
         tasks = []
+        if any(site is not None for site in self.options.sites):
+            self._write_release(code)
         for site in self.options.sites:
             self._write_provenance_inputs(site)
             tasks += self._pending_tasks(site, code, environment)
         if tasks:
             self._run_in_parallel(tasks)
 
+    def _write_release(self, code: str) -> None:
+        """Compute the release every site report draws from, unless data and code are unchanged.
+
+        It is computed once per build, across all sites, so that the disclosure control holds
+        across every report of the build, not report by report."""
+        data = self.options.data_dir
+        files = sorted(p for p in data.rglob("*") if p.is_file())
+        hashes = [f"{p.relative_to(data)}:{file_sha256(p)}" for p in files]
+        key = text_sha256("\n".join([code, *hashes]))
+        stamp = self.release_path.with_suffix(".key")
+        if self.release_path.exists() and stamp.exists() and stamp.read_text() == key:
+            return
+        from analysis.report.site_release import site_release
+        from analysis.statistics.release_files import write_release
+
+        write_release(site_release(self.options.data_dir), self.release_path)
+        stamp.write_text(key, encoding="utf-8")
+
     def _pending_tasks(self, site: str | None, code: str, environment: str) -> list[tuple]:
         scope_dir = self.scope_dir(site)
         manifest = Manifest(scope_dir / "cache")
         pending = []
-        for chapter in self.book.notebooks:
+        for chapter in self.book_for(site).notebooks:
             parameters = chapter_parameters(
                 chapter, site, self.options.data_dir, self._extras(site)
             )
@@ -293,8 +346,9 @@ class Builder:
         project = self.scope_dir(site) / "project"
         parts = [self.renderer.name, self.renderer.version, ",".join(self.options.formats)]
         parts.append(code_fingerprint())
-        parts.append(file_sha256(PROJECT_ROOT / "_quarto.yml"))  # titles, notice, formats
-        for chapter in self.book.chapters:
+        book_file = PROJECT_ROOT / "_quarto.yml" if site is None else SITE_BOOK
+        parts.append(file_sha256(book_file))  # titles, notice, formats
+        for chapter in self.book_for(site).chapters:
             path = project / chapter.build_path
             parts.append(f"{chapter.id}:{file_sha256(path) if path.exists() else 'missing'}")
         return text_sha256("\n".join(parts))
@@ -333,7 +387,9 @@ class Builder:
         project.mkdir(parents=True, exist_ok=True)
         for name in PROJECT_FILES:
             shutil.copy2(PROJECT_ROOT / name, project / name)
-        for chapter in self.book.chapters:
+        if site is not None:
+            shutil.copy2(SITE_BOOK, project / "_quarto.yml")
+        for chapter in self.book_for(site).chapters:
             if not chapter.is_notebook:
                 (project / chapter.build_path).parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy2(PROJECT_ROOT / chapter.source, project / chapter.build_path)
@@ -358,7 +414,7 @@ class Builder:
             self._seed_staging(staged, [site for site, _ in to_render])
             for site, _ in to_render:
                 self._render_scope(site, staged)
-            self._copy_data_docs(staged)
+            shutil.rmtree(staged / DATA_DOCS, ignore_errors=True)
             write_site_index(staged, self.book)
             publishing.publish(staged, self.options.book_dir)
         except BaseException:
@@ -374,13 +430,6 @@ class Builder:
             self.summary.rendered.append(scope_name(site))
         self._record_provenance()
         self.summary.render_seconds = time.perf_counter() - started
-
-    def _copy_data_docs(self, staged: Path) -> None:
-        """Publish the gate's Data Docs once, at the top of the book, for every report."""
-        docs = self.validation_dir / "data_docs"
-        if docs.is_dir():
-            shutil.rmtree(staged / DATA_DOCS, ignore_errors=True)
-            shutil.copytree(docs, staged / DATA_DOCS)
 
     def _site_index_missing(self) -> bool:
         return not (self.options.book_dir / "sites" / "index.html").exists()
@@ -410,11 +459,27 @@ class Builder:
             metadata["subtitle"] = f"Feedback report for site {site} (disclosure control applied)"
         render_book(
             self.renderer,
-            self.book,
+            self.book_for(site),
             self.scope_dir(site) / "project",
             target,
             self.options.formats,
             metadata,
+        )
+        if site is not None:
+            self._write_site_release_files(site, target)
+
+    def _write_site_release_files(self, site: str, target: Path) -> None:
+        """The site's published export, and the output checker's log in the build folder."""
+        from analysis.report.site_report import published_numbers, site_tables
+        from analysis.statistics.release_files import disclosure_log, read_release
+
+        release = read_release(self.release_path)
+        export = published_numbers(release, site)
+        (target / RELEASE).write_text(json.dumps(export, indent=1), encoding="utf-8")
+        names = {(t.population, t.item): t.caption for t in site_tables(release, site)}
+        log = disclosure_log(release, site, names)
+        (self.scope_dir(site) / DISCLOSURE_LOG).write_text(
+            json.dumps(log, indent=1), encoding="utf-8"
         )
 
     def _record_provenance(self) -> None:
@@ -434,7 +499,7 @@ class Builder:
 def _with_extra_inputs(key: CacheKey, parameters: dict[str, Any]) -> CacheKey:
     """Fold files named by path parameters (provenance, validation summary) into the key."""
     extra = []
-    for name in ("provenance_path", "validation_dir"):
+    for name in ("provenance_path", "validation_dir", "release_path"):
         if name in parameters:
             path = Path(parameters[name])
             if path.is_dir():

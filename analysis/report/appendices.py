@@ -45,7 +45,6 @@ def describe_gate(summary: dict | None, national: bool = True) -> str:
             "The data-quality gate has not been run for this data folder in this build, so "
             "no results are shown. Run `stairs-report validate --data DIR` to see them."
         )
-    docs_link = "data-docs/index.html" if national else "../../data-docs/index.html"
     table = suite_table(summary)
     evaluated = int(table["Expectations run"].sum())
     failed = int(table["Failed"].sum())
@@ -62,8 +61,9 @@ def describe_gate(summary: dict | None, national: bool = True) -> str:
         "allowed values, ranges, identifiers and missingness of the harmonised tables, "
         "links between tables, and refuse any column that looks like a direct identifier "
         "(names, dates of birth, NHS numbers, postcodes, phone numbers or emails). "
-        f"The full results are in the Data Docs published with the report "
-        f"([Data Docs]({docs_link}))."
+        "The full results (the gate's Data Docs) stay in the build folder for the analyst "
+        "and are not published: they count the rows of each site's submission, which below "
+        "national level is disclosive."
     )
 
 
