@@ -157,6 +157,7 @@ def published_numbers(release: Release, site: str) -> dict:
             }
             for t in site_tables(release, site)
         ],
+        "disclosure_counts": disclosure_counts(release, site).astype(str).values.tolist(),
         "rules": {
             "suppress_max": config.SDC_SUPPRESS_MAX,
             "round_base": config.SDC_ROUND_BASE,

@@ -288,7 +288,8 @@ def _unpublished(cell: Cell) -> bool:
 
 def _secondary_candidates(table: LinkedTable, failing: Cell) -> list[Cell]:
     """The cheapest further value to suppress in the failing value's column (the same measure
-    at the group's other sites) and, unless it is a rounded value, in its own line."""
+    at the group's other sites) and in its line (the site's other levels of the measure and,
+    for an answer, the site's total, which the answers add up to)."""
     open_cells = [
         c for c in table.cells if not _unpublished(c) and c.rule in (RULE_ROUNDED, "exact")
     ]
@@ -300,11 +301,13 @@ def _secondary_candidates(table: LinkedTable, failing: Cell) -> list[Cell]:
     ]
     if column:
         chosen.append(min(column, key=_cost))
-    if failing.rule != RULE_ROUNDED:
+    if not failing.hidden:
         line = [
             c
             for c in open_cells
-            if c.site == failing.site and c.item == failing.item and c.level != failing.level
+            if c.site == failing.site
+            and c is not failing
+            and (c.item == failing.item or (c.item == "year" and c.level == TOTAL))
         ]
         if line:
             chosen.append(min(line, key=_cost))

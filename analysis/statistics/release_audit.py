@@ -172,6 +172,22 @@ def _sparse(rows: list[dict[int, float]], n: int):
     return coo_matrix((data, (r, c)), shape=(len(rows), n)).tocsr()
 
 
+def _new_highs() -> highspy.Highs:
+    """A HiGHS instance; the banner it prints on the first one goes to /dev/null, not the log."""
+    import os
+    import sys
+
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), 1)
+            return highspy.Highs()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
 class _Solver:
     """min and max of a sum of variables over {x >= 0 integer : lower <= A x <= upper}."""
 
@@ -196,7 +212,7 @@ class _Solver:
 
     @staticmethod
     def _highs(lp) -> highspy.Highs:
-        highs = highspy.Highs()
+        highs = _new_highs()
         highs.setOptionValue("output_flag", False)
         highs.setOptionValue("log_to_console", False)
         highs.passModel(lp)

@@ -1,4 +1,4 @@
-"""One national build and two site builds per test session, shared by the end-to-end tests."""
+"""One build of the national and every site report per test session, shared by the e2e tests."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from analysis.config import DEFAULT_DATA_DIR
-from analysis.pipeline.build import Builder, BuildOptions, BuildSummary
+from analysis.pipeline.build import Builder, BuildOptions, BuildSummary, site_ids
 
 SITE = "S03"  # a YOI that is not a case-study site
 OTHER_SITE = "S13"  # an SCH case-study site
@@ -49,13 +49,13 @@ class BuiltBook:
 
 @pytest.fixture(scope="session")
 def built_book(tmp_path_factory) -> BuiltBook:
-    """The national report and two sites' reports, built from the bundled data."""
+    """The national report and every site report (as `build --all-sites`), from the bundled data."""
     root = tmp_path_factory.mktemp("build")
     options = BuildOptions(
         data_dir=DEFAULT_DATA_DIR,
         book_dir=root / "_book",
         build_dir=root / "_build",
-        sites=(None, SITE, OTHER_SITE),
+        sites=(None, *site_ids(DEFAULT_DATA_DIR)),
         jobs=2,
     )
     summary = Builder(options).run()

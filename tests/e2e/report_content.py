@@ -13,6 +13,7 @@ import nbformat
 from nbformat import NotebookNode
 
 from analysis.pipeline.book import read_book
+from analysis.pipeline.build import SITE_BOOK
 from analysis.pipeline.notebook_markdown import cell_options
 
 REFERENCE = re.compile(r"(?<![\w\\])@((?:fig|tbl|sec)-[A-Za-z0-9_-]+)")
@@ -37,7 +38,7 @@ def executed_notebooks(build_dir: Path, scope: str = "national") -> dict[str, No
     project = build_dir / scope if scope == "national" else build_dir / "sites" / scope
     return {
         chapter.id: nbformat.read(project / "project" / chapter.build_path, as_version=4)
-        for chapter in read_book().notebooks
+        for chapter in (read_book() if scope == "national" else read_book(SITE_BOOK)).notebooks
     }
 
 
