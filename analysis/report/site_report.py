@@ -54,6 +54,13 @@ def site_tables(release: Release, site: str) -> list[SiteTable]:
     return tables
 
 
+def site_table(release: Release, site: str, population: str, item: str) -> SiteTable:
+    """One table of the site report: a population by year (item 'year') or a question."""
+    if item == "year":
+        return _population_table(release, site, population)
+    return _question_table(release, site, population, item)
+
+
 def _shown(value) -> str:
     return NOT_SHOWN if value.shown is None else format_count(value.shown)
 

@@ -31,9 +31,11 @@ class BuiltBook:
     def pages(self, site: str | None = None) -> list[Path]:
         """Every HTML page of one report (title page first, then chapters in book order)."""
         from analysis.pipeline.book import read_book
+        from analysis.pipeline.build import SITE_BOOK
 
         folder = self.book_dir if site is None else self.book_dir / "sites" / site
-        names = ["index.html", *(f"sec-{c.id}.html" for c in read_book().chapters)]
+        book = read_book() if site is None else read_book(SITE_BOOK)
+        names = ["index.html", *(f"sec-{c.id}.html" for c in book.chapters)]
         return [folder / name for name in names]
 
     def book_html(self, site: str | None = None) -> str:

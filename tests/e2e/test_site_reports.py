@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import re
 
 import nbformat
@@ -43,13 +44,14 @@ def test_each_site_has_its_own_executed_notebooks_and_book(built_book):
         assert built_book.site_pdf(site).exists()
 
 
-def test_figures_of_two_sites_differ_and_match_their_own_notebooks(built_book):
-    first = _html_images(built_book, SITE)
-    second = _html_images(built_book, OTHER_SITE)
-    assert first and second
-    assert first != second
-    assert set(first) <= set(_notebook_images(built_book.build_dir, f"sites/{SITE}"))
-    assert set(second) <= set(_notebook_images(built_book.build_dir, f"sites/{OTHER_SITE}"))
+def test_two_sites_publish_their_own_numbers_and_no_figures_of_exact_data(built_book):
+    first = json.loads((built_book.site_html(SITE).parent / "release.json").read_text())
+    second = json.loads((built_book.site_html(OTHER_SITE).parent / "release.json").read_text())
+    assert (first["site"], second["site"]) == (SITE, OTHER_SITE)
+    assert first["tables"] != second["tables"]
+    for site in (SITE, OTHER_SITE):
+        assert _html_images(built_book, site) == []
+        assert _notebook_images(built_book.build_dir, f"sites/{site}") == []
 
 
 def test_national_figures_are_not_overwritten_by_site_builds(built_book):
