@@ -14,8 +14,10 @@ from analysis.pipeline.book import Book
 from analysis.pipeline.render_fallback import ASSETS, READER, RENDERING_DIR, pandoc_path
 
 INTRODUCTION = (
-    "Each site's report applies statistical disclosure control to every figure and table: "
-    "counts of 1 to 7 are shown as \\*, other counts are rounded to the nearest 5."
+    "Each site's report applies statistical disclosure control across every report of the "
+    "build: counts of 1 to 7 are shown as \\*, other counts are rounded to the nearest 5, and "
+    "further counts are suppressed where a reader could otherwise work a small number out. "
+    "The secure training centre is reported with the YOIs and has no report of its own."
 )
 
 

@@ -68,6 +68,12 @@ def test_unknown_build_site_lists_the_valid_ones(tmp_path):
     assert not (tmp_path / "book").exists()
 
 
+def test_the_stc_has_no_site_report(tmp_path):
+    result = _invoke("build", "--site", "S09", "--out", str(tmp_path / "book"))
+    _assert_one_line_error(result, "secure training centre", "S01")
+    assert not (tmp_path / "book").exists()
+
+
 def test_run_executes_a_chapter_into_a_named_output(tmp_path):
     result = _invoke("run", "introduction", "--out", str(tmp_path))
     assert result.exit_code == 0, result.output

@@ -33,7 +33,8 @@ STRUCTURE = re.compile(
 
 
 def _site_dirs(built_book):
-    return sorted(p for p in (built_book.book_dir / "sites").iterdir() if p.is_dir())
+    folder = built_book.book_dir / "sites"
+    return sorted(p for p in folder.iterdir() if p.is_dir() and p.name != "assets")
 
 
 def _export(site_dir) -> dict:
