@@ -25,9 +25,10 @@ from tests.disclosure_attack import attack, observations_from_exports
 pytestmark = pytest.mark.e2e
 
 NUMBER = re.compile(r"(?<![\w.,])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?%?(?![\w])")
-STRUCTURE = re.compile(
+STRUCTURE = re.compile(  # numbers that are not data: section and table numbers, the colophon
     r'<span class="(?:header|toc)-section-number">[^<]*</span>|<p class="date">[^<]*</p>'
-    r'|<div class="colophon">.*?</div>|<style.*?</style>|<script.*?</script>|<head>.*?</head>',
+    r"|<(?:div|footer) class=\"colophon\">.*?</(?:div|footer)>|<style.*?</style>"
+    r"|<script.*?</script>|<head>.*?</head>|\b(?:Table|Figure|Section|Appendix) \d+(?:\.\d+)*",
     re.S,
 )
 
@@ -84,7 +85,7 @@ def test_site_pages_publish_no_number_outside_their_export(built_book):
             for n in re.findall(r'section-number">([^<]*)<', page.read_text(encoding="utf-8"))
         }
         for number, pdf_page in enumerate(reader.pages, start=1):
-            text = pdf_page.extract_text()
+            text = STRUCTURE.sub(" ", pdf_page.extract_text())
             text = re.sub(r"Rendered by .*", " ", text, flags=re.S)  # colophon: renderer, date
             text = re.sub(r"\d{4}-\d{2}-\d{2}", " ", text)  # the build date
             extra = [
@@ -95,6 +96,29 @@ def test_site_pages_publish_no_number_outside_their_export(built_book):
             if extra:
                 stray[f"{site_dir.name}/report.pdf page {number}"] = extra
     assert stray == {}
+
+
+def _squashed(text: str) -> str:
+    return re.sub(r"\s+", "", html.unescape(text))
+
+
+def test_search_indexes_hold_only_text_of_their_pages(built_book):
+    """The search index repeats the pages' text (table cells run together), nothing more."""
+    unmatched = []
+    for site_dir in _site_dirs(built_book):
+        index = site_dir / "search-index.js"
+        if not index.exists():
+            continue
+        raw = index.read_text(encoding="utf-8")
+        entries = json.loads(raw[raw.index("[") : raw.rindex("]") + 1])
+        pages = {
+            p.name: _squashed(re.sub(r"<[^>]+>", "", p.read_text(encoding="utf-8")))
+            for p in site_dir.glob("*.html")
+        }
+        for page, _, title, text in entries:
+            if _squashed(text) not in pages.get(page, "") or _squashed(title) not in pages[page]:
+                unmatched.append(f"{site_dir.name}/{page}: {text[:80]}")
+    assert unmatched == []
 
 
 def test_no_published_value_can_be_narrowed_across_every_report(built_book):
