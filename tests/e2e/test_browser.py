@@ -17,6 +17,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 
 from analysis.display.presentation import markdown_table
 from analysis.pipeline.book import Book, Chapter, read_book
+from analysis.pipeline.build import SITE_BOOK
 from analysis.pipeline.render import Renderer, pandoc_version, render_book
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
@@ -33,7 +34,10 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 NATIONAL_PAGES = ("index.html", *(f"sec-{c.id}.html" for c in read_book().chapters))
-SITE_PAGES = tuple(f"sites/S03/{name}" for name in NATIONAL_PAGES)
+SITE_PAGES = tuple(
+    f"sites/S03/{name}"
+    for name in ("index.html", *(f"sec-{c.id}.html" for c in read_book(SITE_BOOK).chapters))
+)
 BOOK_PAGES = (*NATIONAL_PAGES, *SITE_PAGES)  # title page, then one page per chapter
 ALL_PAGES = (*BOOK_PAGES, "sites/index.html")
 WIDTHS = (1280, 390)
@@ -371,8 +375,8 @@ def test_a_cross_reference_to_another_page_leads_to_its_figure(browser, site_url
 
 
 def test_the_pdf_link_resolves_to_the_pdf(browser, site_url):
-    for root in ("", "sites/S03/"):
-        page, _ = _open(browser, f"{site_url}/{root}sec-methods.html")
+    for chapter in ("sec-methods.html", "sites/S03/sec-site-report.html"):
+        page, _ = _open(browser, f"{site_url}/{chapter}")
         href = page.locator("#sidebar a[href='report.pdf']").evaluate("a => a.href")
         response = page.request.get(href)
         assert response.status == 200 and response.body().startswith(b"%PDF"), href
