@@ -314,9 +314,10 @@ def _secondary_candidates(table: LinkedTable, failing: Cell) -> list[Cell]:
     return chosen
 
 
-def _cost(cell: Cell) -> tuple[bool, int, str, str]:
-    """Prefer non-zero values, then small ones, then a fixed order."""
-    return (cell.true == 0, cell.true, cell.site, cell.level)
+def _cost(cell: Cell) -> tuple[bool, bool, int, str, str]:
+    """Prefer a site's parts to its total (shares need the total), non-zero values, small ones,
+    then a fixed order."""
+    return (cell.level == TOTAL, cell.true == 0, cell.true, cell.site, cell.level)
 
 
 def _withhold(table: LinkedTable, failures: list[Cell]) -> None:
