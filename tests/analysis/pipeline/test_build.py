@@ -1,0 +1,30 @@
+"""Which scopes a build makes: every site but the STC gets a report; the site book."""
+
+from __future__ import annotations
+
+import pytest
+
+from analysis.config import DEFAULT_DATA_DIR
+from analysis.errors import ParameterError
+from analysis.pipeline.book import read_book
+from analysis.pipeline.build import SITE_BOOK, check_sites, site_ids
+
+
+def test_every_site_but_the_stc_gets_a_report():
+    sites = site_ids(DEFAULT_DATA_DIR)
+    assert len(sites) == 17
+    assert "S09" not in sites  # the secure training centre
+
+
+def test_the_stc_is_refused_and_unknown_sites_too():
+    with pytest.raises(ParameterError, match="secure training centre"):
+        check_sites((None, "S09"), DEFAULT_DATA_DIR)
+    with pytest.raises(ParameterError, match="unknown site 'S99'"):
+        check_sites(("S99",), DEFAULT_DATA_DIR)
+    assert check_sites((None, "S07"), DEFAULT_DATA_DIR) == (None, "S07")
+
+
+def test_site_book_has_only_release_chapters():
+    book = read_book(SITE_BOOK)
+    assert [c.id for c in book.notebooks] == ["site-report", "site-disclosure"]
+    assert book.title == read_book().title
