@@ -1,4 +1,4 @@
-"""`stairs-report`: generate, validate, run one chapter, build the report, list figures.
+"""`stairs-report`: generate, validate, list chapters, run one, build the report, list figures.
 
 User errors (our StairsError types) become one clear line and a non-zero exit;
 tracebacks are kept for bugs.
@@ -14,6 +14,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from typer.core import TyperCommand
 
 from analysis import config
 from analysis.errors import StairsError, ValidationFailed
@@ -101,9 +102,113 @@ def validate(
     out.print(f"all suites passed for {data_dir}; results in {results}")
 
 
+@app.command()
+@user_errors
+def chapters(
+    data: DataOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Every chapter with its parameters: type, default, allowed values, description."""
+    listing = _chapter_listing()
+    if as_json:
+        sys.stdout.write(_listing_json(listing, data) + "\n")
+        return
+    _print_chapters(out, listing, data)
+
+
+class _RunCommand(TyperCommand):
+    """`run --help` ends with every chapter and its parameters, read when help is asked for."""
+
+    def format_help(self, ctx, formatter) -> None:
+        super().format_help(ctx, formatter)
+        _print_chapters(Console(), _chapter_listing(), None)
+
+
+def _chapter_listing():
+    from analysis.pipeline.book import read_book
+    from analysis.pipeline.parameters import chapters_and_parameters
+
+    book = read_book()
+    return chapters_and_parameters({c.id: config.PROJECT_ROOT / c.source for c in book.notebooks})
+
+
+def _print_chapters(console: Console, listing, data: Path | None) -> None:
+    """Chapters, then the parameters all of them take, then each chapter's further ones."""
+    from rich.table import Table
+
+    from analysis.pipeline.parameters import shared_parameters
+
+    titles = Table(title="Chapters", title_justify="left", box=None, padding=(0, 2, 0, 0))
+    titles.add_column("chapter", style="bold", no_wrap=True)
+    titles.add_column("title")
+    for entry in listing:
+        titles.add_row(entry.chapter, entry.title)
+    console.print(titles, "")
+    shared = shared_parameters(listing)
+    every = _parameters_table("Parameters of every chapter", listing[0].parameters, shared, data)
+    console.print(every, "")
+    groups: dict[tuple, list[str]] = {}
+    for entry in listing:
+        extra = tuple(p for p in entry.parameters if p.name not in shared)
+        if extra:
+            groups.setdefault(extra, []).append(entry.chapter)
+    for extra, chapter_ids in groups.items():
+        title = f"Further parameters of {', '.join(chapter_ids)}"
+        console.print(_parameters_table(title, extra, None, data), "")
+    console.print(
+        "Set a parameter with -p NAME VALUE (repeatable; lists comma-separated), e.g. "
+        "stairs-report run topic-5 -p wtp 20000, or for the whole report: "
+        "stairs-report build -p wtp 20000",
+        highlight=False,
+    )
+
+
+def _parameters_table(title: str, parameters, only: list[str] | None, data: Path | None):
+    from rich.table import Table
+    from rich.text import Text
+
+    from analysis.pipeline.parameters import allowed_values
+
+    table = Table(title=title, title_justify="left", box=None, padding=(0, 2, 0, 0))
+    for column in ("name", "type", "default", "allowed values", "description"):
+        table.add_column(column, no_wrap=column in ("name", "type"))
+    for spec in parameters:
+        if only is None or spec.name in only:
+            cells = (spec.name, spec.type, spec.default_text, allowed_values(spec.name, data))
+            table.add_row(*(Text(cell) for cell in (*cells, spec.description)))
+    return table
+
+
+def _listing_json(listing, data: Path | None) -> str:
+    import json
+
+    from analysis.pipeline.parameters import allowed_values
+
+    return json.dumps(
+        [
+            {
+                "chapter": entry.chapter,
+                "title": entry.title,
+                "parameters": [
+                    {
+                        "name": p.name,
+                        "type": p.type,
+                        "default": p.default,
+                        "allowed": allowed_values(p.name, data),
+                        "description": p.description,
+                    }
+                    for p in entry.parameters
+                ],
+            }
+            for entry in listing
+        ],
+        indent=1,
+    )
+
+
 @app.command(
+    cls=_RunCommand,
     context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
-    epilog="Parameters: -p NAME VALUE (repeatable), e.g. stairs-report run topic-5 -p wtp 20000",
 )
 @user_errors
 def run(
@@ -111,29 +216,24 @@ def run(
     chapter: Annotated[str, typer.Argument(help="Chapter id, e.g. topic-1.")],
     data: DataOption = None,
     out_dir: Annotated[
-        Path, typer.Option("--out", help="Folder for the executed notebook.")
+        Path, typer.Option("--out", help="Folder for the executed notebook and its page.")
     ] = config.BUILD_DIR / "runs",
 ) -> None:
-    """Execute one chapter with papermill and print where the executed notebook went."""
-    from analysis.pipeline.book import read_book
-    from analysis.pipeline.execute import execute_chapter
-    from analysis.pipeline.parameters import coerce_parameters, declared_parameters
+    """Execute one chapter with -p NAME VALUE parameters and render it to a standalone page.
 
-    book = read_book()
-    selected = book.chapter(chapter)
-    source = config.PROJECT_ROOT / selected.source
-    declared = declared_parameters(source)
+    Prints the page's path, then the executed notebook's. An unchanged chapter run again with
+    the same parameters, code and data is served from the cache.
+    """
+    from analysis.pipeline.rerun import run_chapter
+
     raw = _pairs(ctx.args)
-    parameters = coerce_parameters(chapter, raw, declared)
-    data_dir = _data_dir(data if data is not None else parameters.get("data_dir") or None)
-    if "data_dir" in declared:
-        parameters["data_dir"] = str(data_dir)
-    _precheck(parameters, data_dir)
-    output = out_dir / _run_name(chapter, raw)
-    with console.status(f"executing {chapter}"):
-        result = execute_chapter(chapter, source, output, parameters)
-    out.print(str(result.output))
-    console.print(f"{chapter} executed in {result.seconds:.1f} s")
+    data_dir = _data_dir(data if data is not None else raw.get("data_dir") or None)
+    with console.status(f"running {chapter}") as status:
+        result = run_chapter(chapter, raw, data_dir, out_dir, status=status.update)
+    out.print(str(result.page), highlight=False, soft_wrap=True)
+    out.print(str(result.notebook), highlight=False, soft_wrap=True)
+    how = "executed" if result.executed else "served from the cache"
+    console.print(f"{chapter} {how}; {result.seconds:.1f} s", highlight=False)
 
 
 def _pairs(arguments: list[str]) -> dict[str, str]:
@@ -152,27 +252,6 @@ def _pairs(arguments: list[str]) -> dict[str, str]:
         name, value = items.pop(0), items.pop(0)
         pairs[name] = value
     return pairs
-
-
-def _run_name(chapter: str, raw: dict[str, str]) -> str:
-    """Output names carry their parameters, so two runs never overwrite each other."""
-    suffix = "".join(
-        f"__{k}_{''.join(c if c.isalnum() else '-' for c in v)}" for k, v in sorted(raw.items())
-    )
-    return f"{chapter}{suffix}.ipynb"
-
-
-def _precheck(parameters: dict, data_dir: Path) -> None:
-    """Refuse bad site/years/setting_types before starting a kernel."""
-    from analysis.data.chapter_context import check_setting_types, check_site, check_years
-    from analysis.pipeline.build import site_ids
-
-    if "years" in parameters:
-        parameters["years"] = list(check_years(parameters["years"]))
-    if "setting_types" in parameters:
-        parameters["setting_types"] = list(check_setting_types(parameters["setting_types"]))
-    if parameters.get("site"):
-        parameters["site"] = check_site(parameters["site"], site_ids(data_dir)) or ""
 
 
 @app.command()

@@ -67,6 +67,47 @@ def book_markdown(book: Book, sources: dict[str, Path]) -> MarkdownBook:
     return result
 
 
+def chapter_markdown(book: Book, chapter_id: str, sources: dict[str, Path]) -> MarkdownBook:
+    """One chapter on its own, numbered as in the book.
+
+    `sources` maps every chapter id to a notebook (executed or not); the other chapters are
+    read only for their numbers, so a reference to them reads "Chapter 9" (as text: their
+    pages are not part of this one).
+    """
+    result = MarkdownBook(text="")
+    others = MarkdownBook(text="")
+    text = ""
+    for chapter, label in zip(book.chapters, _labels(book), strict=True):
+        if chapter.id == chapter_id:
+            text = _chapter_markdown(chapter, sources[chapter.id], label, result)
+        else:
+            _chapter_markdown(chapter, sources[chapter.id], label, others)
+
+    def resolve(match: re.Match) -> str:
+        ident = match.group(1)
+        if ident in result.numbers:
+            return _reference(ident, result.numbers)
+        return others.numbers.get(ident, f"?{ident}")
+
+    result.text = CROSS_REF.sub(resolve, text)
+    return result
+
+
+def _labels(book: Book) -> list[str]:
+    """Each chapter's number as the book shows it: "" (preface), "1", "2", ... or "A", "B"."""
+    labels, chapter_number, appendix_number = [], 0, 0
+    for chapter in book.chapters:
+        if chapter.id == "index":
+            labels.append("")
+        elif chapter.appendix:
+            appendix_number += 1
+            labels.append(chr(ord("A") + appendix_number - 1))
+        else:
+            chapter_number += 1
+            labels.append(str(chapter_number))
+    return labels
+
+
 def _chapter_markdown(chapter: Chapter, path: Path, label: str, book: MarkdownBook) -> str:
     if chapter.is_notebook:
         notebook = nbformat.read(path, as_version=4)
