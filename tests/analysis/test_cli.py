@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from analysis.cli import app
 from analysis.config import PUBLISHED_FIGURES_PATH
+from analysis.pipeline.book import read_book
 
 runner = CliRunner()
 
@@ -74,11 +75,76 @@ def test_the_stc_has_no_site_report(tmp_path):
     assert not (tmp_path / "book").exists()
 
 
-def test_run_executes_a_chapter_into_a_named_output(tmp_path):
-    result = _invoke("run", "introduction", "--out", str(tmp_path))
+def test_run_executes_renders_and_then_serves_an_unchanged_run_from_the_cache(tmp_path):
+    result = _invoke("run", "introduction", "-p", "years", "1,3", "--out", str(tmp_path))
     assert result.exit_code == 0, result.output
-    assert str(tmp_path / "introduction.ipynb") in result.output
-    assert (tmp_path / "introduction.ipynb").exists()
+    page, notebook = (
+        tmp_path / "introduction__years_1-3.html",
+        tmp_path / "introduction__years_1-3.ipynb",
+    )
+    assert result.stdout.splitlines() == [str(page), str(notebook)]
+    assert "executed" in result.stderr
+    html = page.read_text(encoding="utf-8")
+    assert "<h1" in html and "Introduction" in html
+    assert "Re-run with years = 1,3 (default 1,2,3)." in html
+    before = {path: path.stat().st_mtime_ns for path in (page, notebook)}
+
+    again = _invoke("run", "introduction", "-p", "years", "1,3", "--out", str(tmp_path))
+    assert again.exit_code == 0, again.output
+    assert again.stdout.splitlines() == [str(page), str(notebook)]
+    assert "served from the cache" in again.stderr
+    assert {path: path.stat().st_mtime_ns for path in (page, notebook)} == before
+
+
+def test_a_changed_parameter_is_a_new_run_not_a_cached_one(tmp_path):
+    first = _invoke("run", "introduction", "--out", str(tmp_path))
+    second = _invoke("run", "introduction", "-p", "years", "2", "--out", str(tmp_path))
+    assert first.exit_code == second.exit_code == 0, first.output + second.output
+    assert "executed" in second.stderr
+    assert sorted(p.name for p in tmp_path.glob("*.html")) == [
+        "introduction.html",
+        "introduction__years_2.html",
+    ]
+
+
+def _listed_chapters(text: str) -> list[str]:
+    return [c.id for c in read_book().notebooks if f"\n{c.id} " in text]
+
+
+def test_chapters_lists_every_chapter_with_its_parameters():
+    result = _invoke("chapters")
+    assert result.exit_code == 0, result.output
+    text = result.stdout
+    assert _listed_chapters(text) == [c.id for c in read_book().notebooks]
+    for fragment in (
+        "Parameters of every chapter",
+        "list[int]",
+        "Further parameters of summary, recommendations",
+        "Further parameters of topic-5",
+        "float | None",
+    ):
+        assert fragment in text, fragment
+    assert "validation_dir" not in text and "provenance_path" not in text
+
+
+def test_chapters_json_gives_each_chapters_parameters_from_its_notebook():
+    listed = json.loads(_invoke("chapters", "--json").stdout)
+    topic_5 = next(entry for entry in listed if entry["chapter"] == "topic-5")
+    wtp = next(p for p in topic_5["parameters"] if p["name"] == "wtp")
+    assert wtp == {
+        "name": "wtp",
+        "type": "float",
+        "default": 30000.0,
+        "allowed": "a positive amount in pounds",
+        "description": "willingness to pay per QALY (GBP)",
+    }
+
+
+def test_run_help_lists_the_chapters_and_their_parameters():
+    result = _invoke("run", "--help")
+    assert result.exit_code == 0, result.output
+    assert _listed_chapters(result.stdout) == [c.id for c in read_book().notebooks]
+    assert "psa_draws" in result.stdout and "setting_types" in result.stdout
 
 
 def test_a_successful_run_prints_no_kernel_errors_or_warnings(tmp_path):
