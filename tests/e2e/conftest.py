@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,3 +63,34 @@ def built_book(tmp_path_factory) -> BuiltBook:
     )
     summary = Builder(options).run()
     return BuiltBook(options.book_dir, options.build_dir, summary)
+
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """A headless Chromium-family browser (see browsers.py); skipped only off CI if none."""
+    from tests.e2e.browsers import BrowserNotFound, find_browser
+
+    try:
+        executable, _ = find_browser()
+    except BrowserNotFound as exc:
+        if os.environ.get("CI"):
+            pytest.fail(f"{exc} (CI must run the browser tests)")
+        pytest.skip(str(exc))
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(executable), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
