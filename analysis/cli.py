@@ -254,9 +254,10 @@ def _pairs(arguments: list[str]) -> dict[str, str]:
     return pairs
 
 
-@app.command()
+@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
 @user_errors
 def build(
+    ctx: typer.Context,
     data: DataOption = None,
     to: Annotated[str, typer.Option("--to", help="Formats: html,pdf")] = "html,pdf",
     out_dir: Annotated[Path, typer.Option("--out", help="Book folder.")] = config.BOOK_DIR,
@@ -269,12 +270,25 @@ def build(
     all_sites: Annotated[
         bool, typer.Option("--all-sites", help="Build the national and every site report.")
     ] = False,
+    scenarios: Annotated[
+        bool,
+        typer.Option(
+            "--scenarios", help="Build every scenario in scenarios.yaml (or --scenario-file)."
+        ),
+    ] = False,
+    scenario_file: Annotated[
+        Path | None, typer.Option("--scenario-file", help="Scenarios to build (YAML).")
+    ] = None,
     jobs: Annotated[int, typer.Option("--jobs", "-j", help="Parallel chapters.")] = max(
         1, os.cpu_count() or 1
     ),
     force: Annotated[bool, typer.Option("--force", help="Re-execute every chapter.")] = False,
 ) -> None:
-    """Gate, execute every chapter, render HTML and PDF, publish atomically."""
+    """Gate, execute every chapter, render HTML and PDF, publish atomically.
+
+    With -p NAME VALUE (repeatable) the whole book is built with those parameters, as a
+    scenario report in OUT/scenarios/<slug>/; `stairs-report chapters` lists the parameters.
+    """
     from analysis.pipeline.build import Builder, BuildOptions, site_ids
     from analysis.pipeline.progress import BuildProgress
 
@@ -295,12 +309,38 @@ def build(
         jobs=max(1, jobs),
         force=force,
     )
-    with BuildProgress(console) as progress:
-        builder = Builder(options, report=progress.update)
-        console.print(f"renderer: {builder.renderer.description}")
-        summary = builder.run()
-    progress.print_summary(summary)
-    out.print(f"report published in {out_dir}")
+    for variant in _scenario_options(options, _pairs(ctx.args), scenarios, scenario_file):
+        with BuildProgress(console) as progress:
+            builder = Builder(variant, report=progress.update)
+            console.print(f"renderer: {builder.renderer.description}")
+            summary = builder.run()
+        progress.print_summary(summary)
+        where = out_dir
+        if variant.scenario is not None:
+            where = out_dir / "scenarios" / variant.scenario.slug
+            console.print(f"scenario: {variant.scenario.summary(builder.book)}", highlight=False)
+        out.print(f"report published in {where}", highlight=False, soft_wrap=True)
+
+
+def _scenario_options(options, pairs: dict[str, str], scenarios: bool, scenario_file):
+    """The builds to run: the reports as asked, one scenario, or every declared scenario."""
+    import dataclasses
+
+    from analysis.errors import ParameterError
+    from analysis.pipeline.book import read_book
+    from analysis.pipeline.scenarios import SCENARIOS_FILE, read_scenarios, scenario_from_values
+
+    if pairs and (scenarios or scenario_file):
+        raise ParameterError("give either -p NAME VALUE or --scenarios, not both")
+    if options.sites != (None,) and (pairs or scenarios or scenario_file):
+        raise ParameterError("scenario reports are national: leave out --site and --all-sites")
+    if pairs:
+        scenario = scenario_from_values(read_book(), pairs, options.data_dir)
+        return [dataclasses.replace(options, scenario=scenario)]
+    if scenarios or scenario_file:
+        declared = read_scenarios(read_book(), options.data_dir, scenario_file or SCENARIOS_FILE)
+        return [dataclasses.replace(options, scenario=s) for s in declared]
+    return [options]
 
 
 @app.command()

@@ -2,7 +2,9 @@
 
 A scope is the national report or one site's report. Each scope executes into its
 own folder under `_build/` and renders into its own folder of the book, so no
-report's figures or files overwrite another's.
+report's figures or files overwrite another's. A scenario build (parameters other than
+the defaults) does the same under `scenarios/<slug>/` of both folders; its chapters that
+no scenario parameter touches are taken from the report without the scenario.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from analysis.pipeline.cache import (
 from analysis.pipeline.parameters import declared_parameters
 from analysis.pipeline.provenance import build_time, collect_inputs
 from analysis.pipeline.render import FORMATS, Renderer, detect_renderer, render_book
+from analysis.pipeline.scenarios import Scenario
 from analysis.pipeline.site_index import write_site_index
 
 NATIONAL = "national"
@@ -41,6 +44,8 @@ SITE_BOOK = PROJECT_ROOT / "_quarto-site.yml"  # a site report's book, copied in
 DATA_DOCS = "data-docs"  # an older build published the gate's Data Docs here; now removed
 RELEASE = "release.json"
 DISCLOSURE_LOG = "disclosure-log.json"
+SCENARIOS = "scenarios"
+NESTED_REPORTS = ("sites", SCENARIOS)  # folders of other reports inside a report's folder
 
 
 @dataclass(frozen=True)
@@ -55,6 +60,7 @@ class BuildOptions:
     jobs: int = max(1, os.cpu_count() or 1)
     force: bool = False
     gate: bool = True
+    scenario: Scenario | None = None  # None: the reports with the chapters' defaults
 
 
 @dataclass
@@ -214,17 +220,30 @@ class Builder:
         """The build's disclosure-controlled release (private: it names the rules that fired)."""
         return self.options.build_dir / "release" / RELEASE
 
-    def scope_dir(self, site: str | None) -> Path:
-        """Build folder of one scope."""
-        if site is None:
-            return self.options.build_dir / NATIONAL
-        return self.options.build_dir / "sites" / site
+    def _scenario_root(self, root: Path, scenario: Scenario | None) -> Path:
+        return root if scenario is None else root / SCENARIOS / scenario.slug
 
-    def _extras(self, site: str | None) -> dict[str, Any]:
-        scope_dir = self.scope_dir(site)
+    def scope_dir(self, site: str | None, without_scenario: bool = False) -> Path:
+        """Build folder of one scope (of the report without this build's scenario, if asked)."""
+        scenario = None if without_scenario else self.options.scenario
+        root = self._scenario_root(self.options.build_dir, scenario)
+        if site is None:
+            return root / NATIONAL
+        return root / "sites" / site
+
+    def scope_name(self, site: str | None) -> str:
+        """Name of a scope in progress lines and provenance: 'S07', 'wtp-20000/national'."""
+        if self.options.scenario is None:
+            return scope_name(site)
+        return f"{self.options.scenario.slug}/{scope_name(site)}"
+
+    def _extras(self, site: str | None, without_scenario: bool = False) -> dict[str, Any]:
+        scenario = None if without_scenario else self.options.scenario
+        scope_dir = self.scope_dir(site, without_scenario)
         extras = {
             "provenance_path": str(scope_dir / "provenance-inputs.json"),
             "validation_dir": str(self.validation_dir),
+            **(scenario.parameters if scenario else {}),
         }
         if site is not None:
             extras["release_path"] = str(self.release_path)
@@ -233,10 +252,16 @@ class Builder:
     def _write_provenance_inputs(self, site: str | None) -> None:
         scope_dir = self.scope_dir(site)
         scope_dir.mkdir(parents=True, exist_ok=True)
+        scenario = self.options.scenario.parameters if self.options.scenario else {}
         inputs = collect_inputs(
             self.options.data_dir,
-            scope_name(site),
-            {"data_dir": str(self.options.data_dir), "site": site or "", "years": list(YEARS)},
+            self.scope_name(site),
+            {
+                "data_dir": str(self.options.data_dir),
+                "site": site or "",
+                "years": list(YEARS),
+                **scenario,
+            },
             self.renderer.description,
         )
         _write_json_if_changed(scope_dir / "provenance-inputs.json", inputs)
@@ -247,11 +272,16 @@ class Builder:
         tasks = []
         if any(site is not None for site in self.options.sites):
             self._write_release(code)
+        self._shared: list[tuple[Path, Path]] = []
         for site in self.options.sites:
             self._write_provenance_inputs(site)
             tasks += self._pending_tasks(site, code, environment)
         if tasks:
             self._run_in_parallel(tasks)
+        for base, scenario in self._shared:
+            if not scenario.exists() or file_sha256(scenario) != file_sha256(base):
+                scenario.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(base, scenario)
 
     def _write_release(self, code: str) -> None:
         """Compute the release every site report draws from, unless data and code are unchanged.
@@ -272,25 +302,33 @@ class Builder:
         stamp.write_text(key, encoding="utf-8")
 
     def _pending_tasks(self, site: str | None, code: str, environment: str) -> list[tuple]:
-        scope_dir = self.scope_dir(site)
-        manifest = Manifest(scope_dir / "cache")
         pending = []
         for chapter in self.book_for(site).notebooks:
             parameters = chapter_parameters(
                 chapter, site, self.options.data_dir, self._extras(site)
             )
+            scope_dir = self.scope_dir(site)
+            if self.options.scenario is not None and parameters == chapter_parameters(
+                chapter, site, self.options.data_dir, self._extras(site, without_scenario=True)
+            ):
+                # No scenario parameter touches this chapter: run it as the report without
+                # the scenario does (and share that report's cache), then copy it over.
+                scope_dir = self.scope_dir(site, without_scenario=True)
+                scenario_copy = self.scope_dir(site) / "project" / chapter.build_path
+                self._shared.append((scope_dir / "project" / chapter.build_path, scenario_copy))
+            manifest = Manifest(scope_dir / "cache")
             source = PROJECT_ROOT / chapter.source
             output = scope_dir / "project" / chapter.build_path
             key = CacheKey.for_chapter(source, parameters, code, environment, self.options.data_dir)
             key = _with_extra_inputs(key, parameters)
             if not self.options.force and manifest.is_fresh(chapter.id, key, output):
-                run = ChapterRun(scope_name(site), chapter.id, "cached")
+                run = ChapterRun(self.scope_name(site), chapter.id, "cached")
                 self.summary.runs.append(run)
                 self.report(run)
                 continue
             output.unlink(missing_ok=True)
             pending.append(
-                (scope_name(site), chapter.id, str(source), str(output), parameters, key)
+                (self.scope_name(site), chapter.id, str(source), str(output), parameters, key)
             )
         return pending
 
@@ -323,7 +361,7 @@ class Builder:
                     self.report(run)
                     for other in remaining:
                         other.cancel()
-                    where = "national report" if scope == NATIONAL else f"site report {scope}"
+                    where = _report_words(scope)
                     message = str(error)
                     if not isinstance(error, BuildError):
                         message = f"stage execute, chapter {chapter_id}: {error}"
@@ -354,6 +392,7 @@ class Builder:
         return text_sha256("\n".join(parts))
 
     def _book_subdir(self, root: Path, site: str | None) -> Path:
+        root = self._scenario_root(root, self.options.scenario)
         return root if site is None else root / "sites" / site
 
     def _published_outputs(self, root: Path, site: str | None) -> list[Path]:
@@ -427,7 +466,7 @@ class Builder:
             }
             stamp = self.scope_dir(site) / "render.json"
             stamp.write_text(json.dumps({"key": key, "outputs": outputs}), encoding="utf-8")
-            self.summary.rendered.append(scope_name(site))
+            self.summary.rendered.append(self.scope_name(site))
         self._record_provenance()
         self.summary.render_seconds = time.perf_counter() - started
 
@@ -435,20 +474,22 @@ class Builder:
         return not (self.options.book_dir / "sites" / "index.html").exists()
 
     def _seed_staging(self, staged: Path, rebuilt: list[str | None]) -> None:
-        """Start from the published book, minus the scopes being rebuilt."""
+        """Start from the published book, minus the scopes being rebuilt.
+
+        A rebuilt report's folder is emptied except for the reports nested in it (the site
+        reports and scenarios inside the national report's folder).
+        """
         current = self.options.book_dir
         if not current.exists():
             return
         for item in current.iterdir():
-            if item.name == "sites":
-                continue
-            if None not in rebuilt:
-                _copy(item, staged / item.name)
-        sites_dir = current / "sites"
-        if sites_dir.is_dir():
-            for item in sites_dir.iterdir():
-                if item.is_dir() and item.name not in rebuilt:
-                    _copy(item, staged / "sites" / item.name)
+            _copy(item, staged / item.name)
+        for site in rebuilt:
+            target = self._book_subdir(staged, site)
+            if target.is_dir():
+                for item in target.iterdir():
+                    if item.name not in NESTED_REPORTS:
+                        _remove(item)
 
     def _render_scope(self, site: str | None, staged: Path) -> None:
         target = self._book_subdir(staged, site)
@@ -457,6 +498,9 @@ class Builder:
         if site is not None:
             metadata["site"] = site
             metadata["subtitle"] = f"Feedback report for site {site} (disclosure control applied)"
+        if self.options.scenario is not None:
+            scenario = f"Scenario report: {self.options.scenario.summary(self.book)}"
+            metadata["subtitle"] = f"{metadata.get('subtitle', self.book.subtitle)}. {scenario}"
         render_book(
             self.renderer,
             self.book_for(site),
@@ -486,7 +530,7 @@ class Builder:
         for site in self.options.sites:
             scope_dir = self.scope_dir(site)
             inputs = json.loads((scope_dir / "provenance-inputs.json").read_text(encoding="utf-8"))
-            runs = [r.__dict__ for r in self.summary.runs if r.scope == scope_name(site)]
+            runs = [r.__dict__ for r in self.summary.runs if r.scope == self.scope_name(site)]
             record = {**inputs, "build_time": build_time(), "chapters": runs}
             (scope_dir / "provenance.json").write_text(
                 json.dumps(record, indent=1, sort_keys=True), encoding="utf-8"
@@ -514,6 +558,20 @@ def _with_extra_inputs(key: CacheKey, parameters: dict[str, Any]) -> CacheKey:
         key.environment,
         key.data_listing,
     )
+
+
+def _report_words(scope: str) -> str:
+    """'national report', 'site report S07', 'scenario wtp-20000, site report S07'."""
+    scenario, _, report = scope.rpartition("/")
+    words = "national report" if report == NATIONAL else f"site report {report}"
+    return f"scenario {scenario}, {words}" if scenario else words
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    else:
+        path.unlink()
 
 
 def _copy(source: Path, target: Path) -> None:
