@@ -1,4 +1,4 @@
-"""`stairs-report`: generate, validate, list chapters, run one, build the report, list figures.
+"""`stairs-report`: generate, validate, list chapters, run one, build, diff, list figures.
 
 User errors (our StairsError types) become one clear line and a non-zero exit;
 tracebacks are kept for bugs.
@@ -341,6 +341,51 @@ def _scenario_options(options, pairs: dict[str, str], scenarios: bool, scenario_
         declared = read_scenarios(read_book(), options.data_dir, scenario_file or SCENARIOS_FILE)
         return [dataclasses.replace(options, scenario=s) for s in declared]
     return [options]
+
+
+@app.command()
+@user_errors
+def diff(
+    old: Annotated[
+        str | None,
+        typer.Argument(help="Record to compare from: a report name, folder or results.json."),
+    ] = None,
+    new: Annotated[
+        str | None,
+        typer.Argument(help="Record to compare with (default: the report's current record)."),
+    ] = None,
+    report: Annotated[
+        str,
+        typer.Option("--report", help="Whose records by default: national, a site or scenario."),
+    ] = "national",
+    markdown: Annotated[bool, typer.Option("--markdown", help="Print Markdown.")] = False,
+    out_dir: Annotated[Path, typer.Option("--out", help="Book folder.")] = config.BOOK_DIR,
+    build_dir: Annotated[
+        Path, typer.Option("--build-dir", help="Folder for executed notebooks and caches.")
+    ] = config.BUILD_DIR,
+) -> None:
+    """What changed between two results records: findings, published figures, table values.
+
+    With no arguments: the report's previous build against its current one (what the book's
+    appendix shows). With one: the national report against that one, e.g. `diff wtp-20000`.
+    Names: `national`, `previous`, a site id (S07), a scenario (wtp-20000), or a path.
+    """
+    from analysis.pipeline.diff import changes_markdown, changes_table, compare_records
+    from analysis.pipeline.record_names import resolve_records
+
+    old_record, new_record = resolve_records(old, new, report, out_dir, build_dir)
+    if old_record is None:
+        message = (
+            f"No previous build of the {report} report to compare with: the last build was its "
+            "first, or was compared with no earlier results record."
+        )
+        out.print(message, highlight=False, soft_wrap=markdown)
+        return
+    changes = compare_records(old_record, new_record)
+    if markdown:
+        sys.stdout.write(changes_markdown(changes, old_record, new_record))
+        return
+    out.print(changes_table(changes, old_record, new_record))
 
 
 @app.command()

@@ -35,6 +35,7 @@ from analysis.pipeline.cache import (
 from analysis.pipeline.parameters import declared_parameters
 from analysis.pipeline.provenance import build_time, collect_inputs
 from analysis.pipeline.render import FORMATS, Renderer, detect_renderer, render_book
+from analysis.pipeline.results_record import PREVIOUS_RECORD_NAME, RECORD_NAME, write_record
 from analysis.pipeline.scenarios import Scenario
 from analysis.pipeline.site_index import write_site_index
 
@@ -46,6 +47,7 @@ RELEASE = "release.json"
 DISCLOSURE_LOG = "disclosure-log.json"
 SCENARIOS = "scenarios"
 NESTED_REPORTS = ("sites", SCENARIOS)  # folders of other reports inside a report's folder
+CHANGES_PAGE = "changes.qmd"  # the appendix the build writes from the results records
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,7 @@ class BuildOptions:
     force: bool = False
     gate: bool = True
     scenario: Scenario | None = None  # None: the reports with the chapters' defaults
+    baseline: Path | None = None  # results records to compare with (default: the book's own)
 
 
 @dataclass
@@ -452,7 +455,9 @@ class Builder:
         try:
             self._seed_staging(staged, [site for site, _ in to_render])
             for site, _ in to_render:
+                record = self._compare_with_previous(site)
                 self._render_scope(site, staged)
+                write_record(record, self._book_subdir(staged, site) / RECORD_NAME)
             shutil.rmtree(staged / DATA_DOCS, ignore_errors=True)
             write_site_index(staged, self.book)
             publishing.publish(staged, self.options.book_dir)
@@ -469,6 +474,30 @@ class Builder:
             self.summary.rendered.append(self.scope_name(site))
         self._record_provenance()
         self.summary.render_seconds = time.perf_counter() - started
+
+    def _compare_with_previous(self, site: str | None) -> dict:
+        """Record this report's results and write the appendix of what changed since the
+        record published last (or the one in --baseline); keep both for `stairs-report diff`."""
+        from analysis.pipeline.diff import changes_appendix
+        from analysis.pipeline.results_record import build_record, read_record, report_identity
+
+        scope_dir = self.scope_dir(site)
+        inputs = json.loads((scope_dir / "provenance-inputs.json").read_text(encoding="utf-8"))
+        scenario = self.options.scenario.parameters if self.options.scenario else None
+        identity = report_identity(self.scope_name(site), inputs, scenario)
+        record = build_record(self.book, scope_dir / "project", identity)
+        baseline = self.options.baseline or self.options.book_dir
+        previous_path = self._book_subdir(baseline, site) / RECORD_NAME
+        previous = read_record(previous_path) if previous_path.is_file() else None
+        page = scope_dir / "project" / CHANGES_PAGE
+        page.write_text(changes_appendix(previous, record), encoding="utf-8")
+        write_record(record, scope_dir / RECORD_NAME)
+        kept = scope_dir / PREVIOUS_RECORD_NAME
+        if previous is None:
+            kept.unlink(missing_ok=True)
+        else:
+            write_record(previous, kept)
+        return record
 
     def _site_index_missing(self) -> bool:
         return not (self.options.book_dir / "sites" / "index.html").exists()
