@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from typer.testing import CliRunner
 
@@ -48,6 +50,7 @@ def test_run_prints_the_page_then_the_notebook(rerun):
         str(out / "topic-5__wtp_20000.ipynb"),
     ]
     assert "topic-5 executed" in result.stderr
+    assert not re.search(r"warning|error|traceback", result.output, re.IGNORECASE), result.output
 
 
 def test_the_page_loads_on_its_own_without_errors_or_requests(page):

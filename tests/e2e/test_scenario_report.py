@@ -61,6 +61,7 @@ def test_the_scenario_is_published_beside_the_unchanged_national_report(built_bo
     assert (folder / "index.html").exists() and (folder / "results.json").exists()
     assert hashlib.sha256(built_book.html.read_bytes()).hexdigest() == national
     assert f"report published in {folder}" in result.stdout
+    assert not re.search(r"warning|error|traceback", result.output, re.IGNORECASE), result.output
 
 
 def test_the_scenario_report_says_which_parameters_differ(built_book, scenario):
