@@ -66,7 +66,7 @@ def test_the_scenario_is_published_beside_the_unchanged_national_report(built_bo
 
 def test_the_scenario_report_says_which_parameters_differ(built_book, scenario):
     page = html.unescape((built_book.book_dir / "scenarios" / SLUG / "index.html").read_text())
-    assert "Scenario report: wtp = 20000 (default 30000)" in page
+    assert "Scenario report: wtp = 20000 (default 30000)" in " ".join(page.split())
 
 
 def test_its_changed_numbers_differ_from_the_national_reports(built_book, scenario):
