@@ -479,6 +479,7 @@ class Builder:
         """Record this report's results and write the appendix of what changed since the
         record published last (or the one in --baseline); keep both for `stairs-report diff`."""
         from analysis.pipeline.diff import changes_appendix
+        from analysis.pipeline.notebook_markdown import chapter_label
         from analysis.pipeline.results_record import build_record, read_record, report_identity
 
         scope_dir = self.scope_dir(site)
@@ -490,7 +491,8 @@ class Builder:
         previous_path = self._book_subdir(baseline, site) / RECORD_NAME
         previous = read_record(previous_path) if previous_path.is_file() else None
         page = scope_dir / "project" / CHANGES_PAGE
-        page.write_text(changes_appendix(previous, record), encoding="utf-8")
+        number = f"{chapter_label(self.book, CHANGES_PAGE.removesuffix('.qmd'))}.1"
+        page.write_text(changes_appendix(previous, record, number), encoding="utf-8")
         write_record(record, scope_dir / RECORD_NAME)
         kept = scope_dir / PREVIOUS_RECORD_NAME
         if previous is None:
@@ -528,8 +530,11 @@ class Builder:
             metadata["site"] = site
             metadata["subtitle"] = f"Feedback report for site {site} (disclosure control applied)"
         if self.options.scenario is not None:
+            # On the title page, and with the data notice on every page and PDF footer.
             scenario = f"Scenario report: {self.options.scenario.summary(self.book)}"
             metadata["subtitle"] = f"{metadata.get('subtitle', self.book.subtitle)}. {scenario}"
+            notice = str(self.book.config.get("data-notice", "")).strip()
+            metadata["data-notice"] = f"{scenario}. {notice}".strip()
         render_book(
             self.renderer,
             self.book_for(site),

@@ -97,8 +97,11 @@ def changes_markdown(changes: list[Change], old: dict, new: dict, references: bo
 APPENDIX_HEADING = "# Changes since the previous build {#sec-changes}"
 
 
-def changes_appendix(old: dict | None, new: dict) -> str:
-    """The book's appendix: what changed since the record the previous build published."""
+def changes_appendix(old: dict | None, new: dict, table_number: str = "") -> str:
+    """The book's appendix: what changed since the record the previous build published.
+
+    `table_number` (e.g. "E.1") numbers the table's caption as the book numbers its tables.
+    """
     intro = (
         "This appendix compares the results of this build with those of the previous build of "
         "the same report: every headline finding, published figure and table value that "
@@ -114,6 +117,9 @@ def changes_appendix(old: dict | None, new: dict) -> str:
         body = changes_markdown(compare_records(old, new), old, new, references=True)
         body = body.split("\n", 1)[1]  # the table, without the sentence for other readers
         body = f"{previous_build_sentence(old, new)}\n{body}"
+        if "|" in body:
+            prefix = f"Table {table_number}: " if table_number else ""
+            body += f"\n: {prefix}Values that changed since the previous build\n"
     return f"{APPENDIX_HEADING}\n\n{intro}\n\n{body}"
 
 

@@ -93,6 +93,12 @@ def chapter_markdown(book: Book, chapter_id: str, sources: dict[str, Path]) -> M
     return result
 
 
+def chapter_label(book: Book, chapter_id: str) -> str:
+    """A chapter's number as the book shows it ("8", or "A" for the first appendix)."""
+    labels = dict(zip((c.id for c in book.chapters), _labels(book), strict=True))
+    return labels[chapter_id]
+
+
 def _labels(book: Book) -> list[str]:
     """Each chapter's number as the book shows it: "" (preface), "1", "2", ... or "A", "B"."""
     labels, chapter_number, appendix_number = [], 0, 0

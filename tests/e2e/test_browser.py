@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 import re
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -22,17 +21,6 @@ from analysis.pipeline.render import Renderer, pandoc_version, render_book
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 NATIONAL_PAGES = ("index.html", *(f"sec-{c.id}.html" for c in read_book().chapters))
 SITE_PAGES = tuple(
     f"sites/S03/{name}"
@@ -55,19 +43,9 @@ HOSTILE = {
 
 
 @pytest.fixture(scope="module")
-def browser():
-    """Debian's Chromium, headless; skipped only off CI when it is not installed."""
-    if not CHROMIUM.exists():
-        reason = f"{CHROMIUM} not found; install it with: apt-get install chromium"
-        if os.environ.get("CI"):
-            pytest.fail(f"{reason} (CI must run the browser test)")
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+def browser(chromium):
+    """A Chromium-family browser, headless (found as tests/e2e/browsers.py says)."""
+    return chromium
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):

@@ -64,9 +64,12 @@ def test_the_scenario_is_published_beside_the_unchanged_national_report(built_bo
     assert not re.search(r"warning|error|traceback", result.output, re.IGNORECASE), result.output
 
 
-def test_the_scenario_report_says_which_parameters_differ(built_book, scenario):
-    page = html.unescape((built_book.book_dir / "scenarios" / SLUG / "index.html").read_text())
-    assert "Scenario report: wtp = 20000 (default 30000)" in " ".join(page.split())
+def test_the_scenario_report_says_which_parameters_differ_on_every_page(built_book, scenario):
+    pages = sorted((built_book.book_dir / "scenarios" / SLUG).glob("*.html"))
+    assert len(pages) == len(read_book().chapters) + 1  # the title page and one per chapter
+    for page in pages:
+        text = " ".join(html.unescape(page.read_text(encoding="utf-8")).split())
+        assert "Scenario report: wtp = 20000 (default 30000)" in text, page.name
 
 
 def test_its_changed_numbers_differ_from_the_national_reports(built_book, scenario):
