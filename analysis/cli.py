@@ -309,7 +309,11 @@ def build(
         jobs=max(1, jobs),
         force=force,
     )
-    for variant in _scenario_options(options, _pairs(ctx.args), scenarios, scenario_file):
+    variants = _scenario_options(options, _pairs(ctx.args), scenarios, scenario_file)
+    for number, variant in enumerate(variants, start=1):
+        if len(variants) > 1:
+            slug = variant.scenario.slug if variant.scenario else "national"
+            console.print(f"[bold]{slug}[/] ({number} of {len(variants)})")
         with BuildProgress(console) as progress:
             builder = Builder(variant, report=progress.update)
             console.print(f"renderer: {builder.renderer.description}")

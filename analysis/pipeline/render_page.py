@@ -8,7 +8,6 @@ embedded so the page can be opened, mailed or archived as one file.
 from __future__ import annotations
 
 import tempfile
-from datetime import UTC, datetime
 from pathlib import Path
 
 import yaml
@@ -16,6 +15,7 @@ import yaml
 from analysis.config import PROJECT_ROOT
 from analysis.pipeline.book import Book
 from analysis.pipeline.notebook_markdown import chapter_label, chapter_markdown
+from analysis.pipeline.provenance import build_time
 from analysis.pipeline.render_fallback import (
     READER,
     RENDERING_DIR,
@@ -40,7 +40,7 @@ def render_chapter_page(book: Book, chapter_id: str, notebook: Path, page: Path,
             (work / name).parent.mkdir(parents=True, exist_ok=True)
             (work / name).write_bytes(content)
         (work / "chapter.md").write_text(assembled.text, encoding="utf-8")
-        day = datetime.now(UTC).strftime("%Y-%m-%d")
+        day = build_time()[:10]
         values = {
             "title": book.title,
             "subtitle": note,
