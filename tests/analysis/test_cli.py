@@ -148,7 +148,7 @@ def test_run_help_lists_the_chapters_and_their_parameters():
 
 
 def test_a_successful_run_prints_no_kernel_errors_or_warnings(tmp_path):
-    """Only the executed notebook's path and the timing: no kernel log lines."""
+    """Only the page's and the executed notebook's paths and the timing: no kernel log lines."""
     import subprocess
     import sys
     from pathlib import Path
@@ -164,7 +164,10 @@ def test_a_successful_run_prints_no_kernel_errors_or_warnings(tmp_path):
     printed = done.stdout + done.stderr
     for noise in ("KeyboardInterrupt", "ERROR", "WARNING", "without encryption", "Traceback"):
         assert noise not in printed, printed
-    assert done.stdout.strip() == str(tmp_path / "introduction.ipynb")
+    assert done.stdout.splitlines() == [
+        str(tmp_path / "introduction.html"),
+        str(tmp_path / "introduction.ipynb"),
+    ]
     assert list(tmp_path.glob("kernel*")) == [] and list(Path.cwd().glob("kernel-*")) == []
 
 
