@@ -166,14 +166,14 @@ def _captioned_table(cell) -> tuple[str, str, str] | None:
 
 
 def _published_figures(table: dict | None) -> dict[str, dict[str, str]]:
-    """The reproduction table's rows by figure id (empty in site reports, which have none)."""
-    if not table:
+    """The reproduction table's rows by figure (its first column); empty in site reports."""
+    if not table or not table["columns"]:
         return {}
+    first = table["columns"][0]
     figures = {}
     for row in table["rows"].values():
-        figure = row.get("Figure", "")
-        if figure:
-            figures[figure] = {k: v for k, v in row.items() if k != "Figure"}
+        if row.get(first):
+            figures[row[first]] = {k: v for k, v in row.items() if k != first}
     return figures
 
 

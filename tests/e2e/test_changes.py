@@ -71,7 +71,8 @@ def _expected_findings(options, before) -> set[str]:
 def _expected_figures(options, before) -> set[str]:
     def shown(data_dir):
         table = reproduction.display_table(reproduce_published_figures(data_dir))
-        return {row["Figure"]: row for row in table.to_dict(orient="records")}
+        first = table.columns[0]  # the figure, as the appendix names it
+        return {row[first]: row for row in table.astype(str).to_dict(orient="records")}
 
     old, new = shown(before), shown(options.data_dir)
     return {figure for figure in new if old[figure] != new[figure]}
@@ -97,6 +98,7 @@ def test_diff_lists_exactly_the_findings_and_figures_that_changed(rebuilt):
     assert findings == _expected_findings(options, before)
     assert figures == _expected_figures(options, before)
     assert findings, "the change moves at least one headline finding"
+    assert figures, "the change moves at least one published figure"
     for title in findings:
         assert f"| {html.escape(title, quote=False)} |" in result.stdout.replace("\\_", "_")
 
