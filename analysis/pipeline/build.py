@@ -486,13 +486,16 @@ class Builder:
         inputs = json.loads((scope_dir / "provenance-inputs.json").read_text(encoding="utf-8"))
         scenario = self.options.scenario.parameters if self.options.scenario else None
         identity = report_identity(self.scope_name(site), inputs, scenario)
-        record = build_record(self.book, scope_dir / "project", identity)
+        book = self.book_for(site)
+        record = build_record(book, scope_dir / "project", identity)
         baseline = self.options.baseline or self.options.book_dir
         previous_path = self._book_subdir(baseline, site) / RECORD_NAME
         previous = read_record(previous_path) if previous_path.is_file() else None
-        page = scope_dir / "project" / CHANGES_PAGE
-        number = f"{chapter_label(self.book, CHANGES_PAGE.removesuffix('.qmd'))}.1"
-        page.write_text(changes_appendix(previous, record, number), encoding="utf-8")
+        changes = CHANGES_PAGE.removesuffix(".qmd")
+        if any(chapter.id == changes for chapter in book.chapters):
+            number = f"{chapter_label(book, changes)}.1"
+            page = scope_dir / "project" / CHANGES_PAGE
+            page.write_text(changes_appendix(previous, record, number), encoding="utf-8")
         write_record(record, scope_dir / RECORD_NAME)
         kept = scope_dir / PREVIOUS_RECORD_NAME
         if previous is None:
