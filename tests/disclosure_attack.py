@@ -261,6 +261,8 @@ class _Optimum:
         lp.a_matrix_.value_ = csc.data
         self.highs = highspy.Highs()
         self.highs.setOptionValue("output_flag", False)
+        self.highs.setOptionValue("parallel", "off")
+        self.highs.setOptionValue("threads", 1)
         self.highs.passModel(lp)
         self.columns = np.arange(self.n, dtype=np.int32)
 

@@ -215,6 +215,9 @@ class _Solver:
         highs = _new_highs()
         highs.setOptionValue("output_flag", False)
         highs.setOptionValue("log_to_console", False)
+        # thousands of tiny programs: threads only cost synchronisation on a busy machine
+        highs.setOptionValue("parallel", "off")
+        highs.setOptionValue("threads", 1)
         highs.passModel(lp)
         return highs
 

@@ -168,7 +168,7 @@ def _perturb(changes) -> dict[str, pd.DataFrame]:
 
 
 @settings(
-    max_examples=12,
+    max_examples=10,
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
