@@ -538,6 +538,7 @@ class Builder:
             metadata["subtitle"] = f"{metadata.get('subtitle', self.book.subtitle)}. {scenario}"
             notice = str(self.book.config.get("data-notice", "")).strip()
             metadata["data-notice"] = f"{scenario}. {notice}".strip()
+            metadata["related"] = [{"href": "../../index.html", "text": "National report"}]
         render_book(
             self.renderer,
             self.book_for(site),

@@ -108,3 +108,14 @@ def test_diff_compares_the_national_report_with_the_scenario(built_book, scenari
     ]
     assert len(rows) - 1 == len(compare_records(national, chosen))  # less the header row
     assert "with scenario wtp-20000 (national) with wtp = 20000" in result.stdout
+
+
+def test_every_link_of_the_scenario_report_resolves(built_book, scenario):
+    folder = built_book.book_dir / "scenarios" / SLUG
+    broken = []
+    for page in sorted(folder.glob("*.html")):
+        for href in re.findall(r'href="(?![a-z]+:)([^"#]+)', page.read_text(encoding="utf-8")):
+            if not (folder / href).resolve().exists():
+                broken.append(f"{page.name}: {href}")
+    assert broken == []
+    assert 'href="../../index.html"' in (folder / "index.html").read_text(encoding="utf-8")
