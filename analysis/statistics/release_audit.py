@@ -234,8 +234,9 @@ class _Solver:
         self.relaxed.run()
         self._check(self.relaxed)
         values = np.asarray(self.relaxed.getSolution().col_value)
-        if np.all(np.abs(values - np.round(values)) < 1e-7):
-            return round(float(cost @ np.round(values)))
+        nearest = np.rint(values)  # solver values snapped to the integers they stand for
+        if np.all(np.abs(values - nearest) < 1e-7):
+            return int(np.rint(cost @ nearest))
         integer = self.lp
         integer.col_cost_ = cost
         integer.integrality_ = [highspy.HighsVarType.kInteger] * self.n
@@ -243,7 +244,7 @@ class _Solver:
         highs.run()
         self._check(highs)
         integer.integrality_ = []
-        return round(highs.getInfo().objective_function_value)
+        return int(np.rint(highs.getInfo().objective_function_value))
 
     @staticmethod
     def _check(highs: highspy.Highs) -> None:
