@@ -283,15 +283,28 @@ def build(
         1, os.cpu_count() or 1
     ),
     force: Annotated[bool, typer.Option("--force", help="Re-execute every chapter.")] = False,
+    shard: Annotated[
+        str | None,
+        typer.Option(
+            "--shard",
+            help="With --all-sites: build only the K-th of N deterministic shares of the "
+            "reports, e.g. 2/3 (assemble them with `stairs-report merge`).",
+        ),
+    ] = None,
 ) -> None:
     """Gate, execute every chapter, render HTML and PDF, publish atomically.
 
     With -p NAME VALUE (repeatable) the whole book is built with those parameters, as a
     scenario report in OUT/scenarios/<slug>/; `stairs-report chapters` lists the parameters.
     """
+    from analysis.errors import ParameterError
     from analysis.pipeline.build import Builder, BuildOptions, site_ids
     from analysis.pipeline.progress import BuildProgress
+    from analysis.pipeline.shards import Shard
 
+    share = Shard.parse(shard) if shard is not None else None
+    if share is not None and not all_sites:
+        raise ParameterError("--shard splits the reports of --all-sites; add --all-sites")
     data_dir = _data_dir(data)
     formats = tuple(f.strip() for f in to.split(",") if f.strip())
     if all_sites:
@@ -308,6 +321,7 @@ def build(
         sites=scopes,
         jobs=max(1, jobs),
         force=force,
+        shard=share,
     )
     variants = _scenario_options(options, _pairs(ctx.args), scenarios, scenario_file)
     for number, variant in enumerate(variants, start=1):
@@ -323,6 +337,10 @@ def build(
         if variant.scenario is not None:
             where = out_dir / "scenarios" / variant.scenario.slug
             console.print(f"scenario: {variant.scenario.summary(builder.book)}", highlight=False)
+        if share is not None:
+            built = ", ".join(builder.shard_scopes) or "none"
+            out.print(f"shard {share.label} ({built}) published in {where}", highlight=False)
+            continue
         out.print(f"report published in {where}", highlight=False, soft_wrap=True)
 
 
@@ -390,6 +408,22 @@ def diff(
         sys.stdout.write(changes_markdown(changes, old_record, new_record))
         return
     out.print(changes_table(changes, old_record, new_record))
+
+
+@app.command()
+@user_errors
+def merge(
+    shard_dirs: Annotated[
+        list[Path], typer.Argument(help="Book folders of every shard of one build.")
+    ],
+    out_dir: Annotated[Path, typer.Option("--out", help="Book folder.")] = config.BOOK_DIR,
+) -> None:
+    """Assemble the shards of `build --all-sites --shard K/N` into one book, after checking
+    that every report is in exactly one shard and all come from the same build."""
+    from analysis.pipeline.merge import merge_shards
+
+    summary = merge_shards(shard_dirs, out_dir)
+    out.print(f"merged {summary.shards} shards ({len(summary.scopes)} reports) into {summary.out}")
 
 
 @app.command()

@@ -1,169 +1,342 @@
-"""Build benchmarks: cold build stage by stage, incremental rebuilds, all sites and 100x data.
+"""Build benchmarks: naive baseline, cold build, rebuilds, gate, all site reports, shards, 100x.
 
-Every figure is printed with its ratio to a naive baseline measured in the same run:
-serial papermill of every chapter (a fresh kernel each), then render.
+Every figure is printed with its ratio to a naive baseline measured in the same run: serial
+papermill of every chapter (a fresh kernel each), then render. Each build runs in a new
+Python process, as `stairs-report build` does in CI, so it pays for its imports (the
+great_expectations import included); its CPU seconds (all its processes) are printed too,
+a figure that other load on the machine inflates less than the wall-clock time.
 
-    .venv/bin/python benchmarks/build.py            # everything (several minutes)
-    .venv/bin/python benchmarks/build.py --quick    # skip all-sites and 100x
+    .venv/bin/python benchmarks/build.py                        # every figure (several minutes)
+    .venv/bin/python benchmarks/build.py --only cold,one-file   # some figures
+    .venv/bin/python benchmarks/build.py --only shards --sites 3 --scale 10   # quick checks
+
+Figures (`--only`): naive, cold, no-change, cli, one-file, gate-one-file, all-sites,
+shards, hundred. Those that start from a built report (no-change, cli, one-file,
+gate-one-file) build it first (the cold build); `shards` also builds all sites on one
+machine, which it is compared with. The table is Markdown, ready for the README.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
+import resource
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
 
 from analysis.config import DEFAULT_DATA_DIR, PROJECT_ROOT
 from analysis.pipeline.book import read_book
-from analysis.pipeline.build import Builder, BuildOptions, chapter_parameters, site_ids
+from analysis.pipeline.build import chapter_parameters, site_ids
 from analysis.pipeline.execute import execute_chapter
 from analysis.pipeline.render import detect_renderer, render_book
 
+FIGURES = (
+    "naive",
+    "cold",
+    "no-change",
+    "cli",
+    "one-file",
+    "gate-one-file",
+    "all-sites",
+    "shards",
+    "hundred",
+)
+NEEDS_COLD = {"no-change", "cli", "one-file", "gate-one-file", "hundred"}
+CHANGED_FILE = "cyp_survey.csv"
 
-def naive_baseline(data_dir: Path, root: Path) -> float:
+BUILD_CHILD = """
+import json, sys
+from pathlib import Path
+from analysis.pipeline.build import Builder, BuildOptions
+from analysis.pipeline.shards import Shard
+args = json.loads(sys.argv[1])
+options = BuildOptions(
+    data_dir=Path(args["data"]), book_dir=Path(args["book"]), build_dir=Path(args["build"]),
+    sites=tuple(args["sites"]), jobs=args["jobs"],
+    shard=Shard.parse(args["shard"]) if args.get("shard") else None,
+)
+summary = Builder(options).run()
+print(json.dumps({
+    "gate_seconds": summary.gate_seconds, "gate_cached": summary.gate_cached,
+    "speculated": summary.speculated, "render_seconds": summary.render_seconds,
+    "executed": sorted(f"{r.scope}/{r.chapter}" for r in summary.executed),
+    "rendered": summary.rendered,
+}))
+"""
+
+GATE_CHILD = """
+import json, sys, time
+from pathlib import Path
+from analysis.pipeline.gate_cache import run_gate_cached
+seconds, cached = run_gate_cached(Path(sys.argv[1]), Path(sys.argv[2]))
+print(json.dumps({"seconds": seconds, "cached": cached,
+                  "great_expectations": "great_expectations" in sys.modules}))
+"""
+
+
+@dataclass
+class Row:
+    """One figure of the table."""
+
+    name: str
+    seconds: float
+    cpu: float | None = None
+    note: str = ""
+    target: str = ""
+    ratio: bool = True  # show naive / this
+
+
+@dataclass
+class Run:
+    """A timed child process: wall and CPU seconds, and what it printed (JSON) last."""
+
+    seconds: float
+    cpu: float
+    report: dict = field(default_factory=dict)
+
+
+def timed(command: list[str]) -> Run:
+    """Run a command in a new process; wall seconds, CPU seconds of all its processes."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    seconds = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode != 0:
+        sys.exit(f"benchmark step failed: {' '.join(command)}\n{done.stderr[-3000:]}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
+    return Run(seconds, cpu, json.loads(lines[-1]) if lines else {})
+
+
+def build(
+    data: Path, root: Path, sites: list[str | None], jobs: int, shard: str | None = None
+) -> Run:
+    """A build in a new process, into `root/_book` with `root/_build`."""
+    args = {
+        "data": str(data),
+        "book": str(root / "_book"),
+        "build": str(root / "_build"),
+        "sites": sites,
+        "jobs": jobs,
+        "shard": shard,
+    }
+    return timed([sys.executable, "-c", BUILD_CHILD, json.dumps(args)])
+
+
+def naive_baseline(data_dir: Path, root: Path) -> Row:
     """Serial papermill of every chapter with a fresh kernel each, then render."""
     book = read_book()
     project = root / "project"
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    own_before = time.process_time()
     started = time.perf_counter()
     extras = {"provenance_path": "", "validation_dir": ""}
     for chapter in book.notebooks:
         parameters = chapter_parameters(chapter, None, data_dir, extras)
         execute_chapter(
-            chapter.id,
-            PROJECT_ROOT / chapter.source,
-            project / chapter.build_path,
-            parameters,
+            chapter.id, PROJECT_ROOT / chapter.source, project / chapter.build_path, parameters
         )
     for chapter in book.chapters:
         if not chapter.is_notebook:
             shutil.copy2(PROJECT_ROOT / chapter.source, project / chapter.build_path)
     out = root / "book"
     out.mkdir()
-    render_book(detect_renderer(), book, project, out, ("html", "pdf"), {"date": "benchmark"})
-    return time.perf_counter() - started
-
-
-def timed_build(options: BuildOptions):
-    started = time.perf_counter()
-    summary = Builder(options).run()
-    return time.perf_counter() - started, summary
+    render_book(detect_renderer(), book, project, out, ("html", "pdf"), {"date": "2026-01-01"})
+    seconds = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    cpu += time.process_time() - own_before
+    return Row("naive baseline (serial papermill, then render)", seconds, cpu)
 
 
 def change_one_file(data_dir: Path) -> str:
     """Change one answer in the children's survey; return the file's name."""
-    path = data_dir / "cyp_survey.csv"
+    path = data_dir / CHANGED_FILE
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
     frame.loc[0, "listened_to"] = "a lot" if frame.loc[0, "listened_to"] != "a lot" else "a little"
     frame.to_csv(path, index=False, lineterminator="\n")
     return path.name
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--quick", action="store_true", help="skip all-sites and 100x data")
-    args = parser.parse_args()
-    jobs = os.cpu_count() or 1
-    rows: list[tuple[str, float, str]] = []
-    with tempfile.TemporaryDirectory(prefix="stairs-bench-") as tmp:
-        root = Path(tmp)
-        data = root / "data"
-        shutil.copytree(DEFAULT_DATA_DIR, data)
+def stages(run: Run) -> str:
+    report = run.report
+    gate = "gate cached" if report.get("gate_cached") else f"gate {report['gate_seconds']:.1f} s"
+    return (
+        f"{gate}, {len(report['executed'])} chapters ({report['speculated']} started during "
+        f"the gate), render + publish {report['render_seconds']:.1f} s"
+    )
 
-        naive = naive_baseline(data, root / "naive")
-        rows.append(("naive baseline (serial papermill, then render)", naive, ""))
 
-        options = BuildOptions(
-            data_dir=data,
-            book_dir=root / "cold" / "_book",
-            build_dir=root / "cold" / "_build",
-            jobs=jobs,
+class Bench:
+    """The figures of one run, sharing one copy of the data and the cold build."""
+
+    def __init__(self, root: Path, args: argparse.Namespace):
+        self.root = root
+        self.args = args
+        self.data = root / "data"
+        shutil.copytree(DEFAULT_DATA_DIR, self.data)
+        sites = site_ids(self.data)
+        self.scopes: list[str | None] = [None, *(sites[: args.sites] if args.sites else sites)]
+        self.rows: list[Row] = []
+        self.naive: float | None = None
+        self.cold: Run | None = None
+        self.every: Run | None = None
+
+    def build(self, folder: str, scopes: list[str | None], shard: str | None = None) -> Run:
+        return build(self.data, self.root / folder, scopes, self.args.jobs, shard)
+
+    def run_naive(self) -> None:
+        row = naive_baseline(self.data, self.root / "naive")
+        self.naive = row.seconds
+        self.rows.append(row)
+
+    def run_cold(self) -> None:
+        self.cold = self.build("cold", [None])
+        target = "≥ 3× faster than naive"
+        self.rows.append(Row("cold build", *_times(self.cold), stages(self.cold), target))
+
+    def run_no_change(self) -> None:
+        again = self.build("cold", [None])
+        executed = f"{len(again.report['executed'])} chapters executed"
+        self.rows.append(Row("no-change rebuild (new process)", again.seconds, again.cpu, executed))
+
+    def run_cli(self) -> None:
+        book, build_dir = self.root / "cold" / "_book", self.root / "cold" / "_build"
+        command = [sys.executable, "-m", "analysis.cli", "build", "--data", str(self.data)]
+        cli = timed([*command, "--out", str(book), "--build-dir", str(build_dir)])
+        self.rows.append(Row("no-change rebuild from the CLI", *_times(cli), "", "≤ 0.6 s"))
+
+    def run_gate_one_file(self) -> None:
+        results = self.root / "gate-copy"
+        shutil.copytree(self.root / "cold" / "_build" / "validation", results)
+        gate = timed([sys.executable, "-c", GATE_CHILD, str(self.data), str(results)])
+        imported = "imported" if gate.report["great_expectations"] else "not imported"
+        note = f"in the gate {gate.report['seconds']:.1f} s; great_expectations {imported}"
+        self.rows.append(Row(f"gate only, one file changed ({CHANGED_FILE})", *_times(gate), note))
+
+    def run_one_file(self) -> None:
+        one = self.build("cold", [None])
+        chapters = ", ".join(name.split("/")[1] for name in one.report["executed"])
+        note = (
+            f"{one.seconds / self.cold.seconds:.0%} of the cold build; {stages(one)}; "
+            f"re-executed: {chapters}"
         )
-        cold, summary = timed_build(options)
-        stages = (
-            f"gate {summary.gate_seconds:.1f} s, chapters {len(summary.executed)}, "
-            f"render+publish {summary.render_seconds:.1f} s"
-        )
-        rows.append(("cold build", cold, stages))
+        name = f"one data file changed ({CHANGED_FILE})"
+        self.rows.append(Row(name, *_times(one), note, "≤ 40% of the cold build"))
 
-        again, summary = timed_build(options)
-        rows.append(("no-change rebuild", again, f"{len(summary.executed)} chapters executed"))
-        command = [
-            sys.executable,
-            "-m",
-            "analysis.cli",
-            "build",
-            "--data",
-            str(data),
-            "--out",
-            str(options.book_dir),
-            "--build-dir",
-            str(options.build_dir),
-        ]
+    def run_all_sites(self) -> None:
+        self.every = self.build("all-sites", self.scopes)
+        runs = f"{len(self.every.report['executed'])} chapter runs"
+        name = f"all {len(self.scopes)} reports on one machine (cold)"
+        self.rows.append(Row(name, *_times(self.every), runs, "≤ 150 s"))
+
+    def run_shards(self) -> None:
+        count = self.args.shards
+        runs = [self.build(f"shard-{k}", self.scopes, f"{k}/{count}") for k in range(1, count + 1)]
+        folders = [str(self.root / f"shard-{k}" / "_book") for k in range(1, count + 1)]
+        out = str(self.root / "merged" / "_book")
+        merge = timed([sys.executable, "-m", "analysis.cli", "merge", *folders, "--out", out])
+        fan_out = max(run.seconds for run in runs) + merge.seconds
+        note = (
+            f"shards {', '.join(f'{run.seconds:.1f}' for run in runs)} s, each alone on this "
+            f"machine; merge {merge.seconds:.1f} s; all reports on one machine / this = "
+            f"{self.every.seconds / fan_out:.2f}"
+        )
+        self.rows.append(Row(f"slowest of {count} shards + merge", fan_out, None, note))
+
+    def run_hundred(self) -> None:
+        from synthetic_data.generate import write_dataset
+
+        scale = self.args.scale
+        big = self.root / "data-big"
         started = time.perf_counter()
-        subprocess.run(command, check=True, capture_output=True)
-        cli = time.perf_counter() - started
-        rows.append(("no-change rebuild (CLI, new process)", cli, "includes Python start-up"))
+        write_dataset(big, scale=scale)
+        generated = time.perf_counter() - started
+        hundred = build(big, self.root / "big", [None], self.args.jobs)
+        note = (
+            f"{hundred.seconds / self.cold.seconds:.2f}x the 1x cold build; generating took "
+            f"{generated:.1f} s; {stages(hundred)}"
+        )
+        target = "≤ 1.25× the 1× cold build"
+        self.rows.append(Row(f"{scale}x data, cold build", *_times(hundred), note, target))
 
-        changed = change_one_file(data)
-        one, summary = timed_build(options)
-        names = ", ".join(sorted(r.chapter for r in summary.executed))
-        rows.append((f"one data file changed ({changed})", one, f"re-executed: {names}"))
+    def print_table(self) -> None:
+        print("| Figure | Seconds | CPU seconds | Naive / this | Target | Notes |")
+        print("|---|---:|---:|---:|---|---|")
+        for row in self.rows:
+            ratio = "–"
+            if self.naive and row.ratio and row.seconds:
+                ratio = f"{self.naive / row.seconds:.1f}"
+            cpu = f"{row.cpu:.1f}" if row.cpu is not None else "–"
+            cells = [row.name, f"{row.seconds:.1f}", cpu, ratio, row.target, row.note]
+            print(f"| {' | '.join(cells)} |")
 
-        if not args.quick:
-            all_sites = BuildOptions(
-                data_dir=data,
-                book_dir=root / "sites" / "_book",
-                build_dir=root / "sites" / "_build",
-                jobs=jobs,
-                sites=(None, *site_ids(data)),
-            )
-            every, summary = timed_build(all_sites)
-            rows.append(
-                (
-                    f"all {len(all_sites.sites)} reports (cold)",
-                    every,
-                    f"{len(summary.executed)} chapters executed",
-                )
-            )
 
-            from synthetic_data.generate import write_dataset
+def _times(run: Run) -> tuple[float, float]:
+    return run.seconds, run.cpu
 
-            big = root / "data100"
-            started = time.perf_counter()
-            write_dataset(big, scale=100)
-            generated = time.perf_counter() - started
-            big_options = BuildOptions(
-                data_dir=big,
-                book_dir=root / "big" / "_book",
-                build_dir=root / "big" / "_build",
-                jobs=jobs,
-            )
-            hundred, summary = timed_build(big_options)
-            rows.append(
-                (
-                    "100x data: cold build",
-                    hundred,
-                    f"{hundred / cold:.2f}x the 1x cold build; generating took {generated:.1f} s",
-                )
-            )
 
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", default=",".join(FIGURES), help="comma-separated figures")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--shards", type=int, default=3, help="shards of the all-sites build")
+    parser.add_argument("--sites", type=int, default=None, help="only the first N sites")
+    parser.add_argument("--scale", type=int, default=100, help="data scale of `hundred`")
+    args = parser.parse_args()
+    only = {name.strip() for name in args.only.split(",") if name.strip()}
+    unknown = sorted(only - set(FIGURES))
+    if unknown:
+        parser.error(f"unknown figure(s) {', '.join(unknown)}; choose from {', '.join(FIGURES)}")
+
+    load_before = os.getloadavg()
+    with tempfile.TemporaryDirectory(prefix="stairs-bench-") as tmp:
+        bench = Bench(Path(tmp), args)
+        if "naive" in only:
+            bench.run_naive()
+        if "cold" in only or NEEDS_COLD & only:
+            bench.run_cold()
+        if "no-change" in only:
+            bench.run_no_change()
+        if "cli" in only:
+            bench.run_cli()
+        if "one-file" in only or "gate-one-file" in only:
+            change_one_file(bench.data)
+            if "gate-one-file" in only:
+                bench.run_gate_one_file()
+            if "one-file" in only:
+                bench.run_one_file()
+        if "all-sites" in only or "shards" in only:
+            bench.run_all_sites()
+        if "shards" in only:
+            bench.run_shards()
+        if "hundred" in only:
+            bench.run_hundred()
+
+    print(f"date: {datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')}")
     machine = f"{platform.platform()}, {os.cpu_count()} cores"
-    print(f"machine: {machine}, Python {platform.python_version()}")
+    print(f"machine: {machine}, Python {platform.python_version()}, jobs {args.jobs}")
+    print(
+        f"load average (1, 5, 15 min): before {_load(load_before)}; after {_load(os.getloadavg())}"
+    )
     print(f"renderer: {detect_renderer().description}")
     print()
-    print(f"| {'figure':<48} | {'seconds':>8} | {'naive / this':>12} | notes")
-    print(f"|{'-' * 50}|{'-' * 10}:|{'-' * 14}:|------")
-    for name, seconds, note in rows:
-        ratio = naive / seconds if seconds else float("inf")
-        print(f"| {name:<48} | {seconds:8.1f} | {ratio:12.1f} | {note}")
+    bench.print_table()
+
+
+def _load(values: tuple[float, float, float]) -> str:
+    return ", ".join(f"{value:.1f}" for value in values)
 
 
 if __name__ == "__main__":

@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import csv
 import json
-import multiprocessing
 import os
 import shutil
 from collections.abc import Callable
-from concurrent.futures import FIRST_EXCEPTION, Future, ProcessPoolExecutor, wait
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +27,7 @@ from analysis.pipeline.cache import (
     CacheKey,
     Manifest,
     code_fingerprint,
+    data_listing_fingerprint,
     environment_fingerprint,
     file_sha256,
     text_sha256,
@@ -37,7 +37,9 @@ from analysis.pipeline.provenance import build_time, collect_inputs
 from analysis.pipeline.render import FORMATS, Renderer, detect_renderer, render_book
 from analysis.pipeline.results_record import PREVIOUS_RECORD_NAME, RECORD_NAME, write_record
 from analysis.pipeline.scenarios import Scenario
+from analysis.pipeline.shards import SHARD_RECORD, Shard, ShardRecord, build_identity, share_of
 from analysis.pipeline.site_index import write_site_index
+from analysis.pipeline.workers import STAGING, Task, Workers
 
 NATIONAL = "national"
 PROJECT_FILES = ("_quarto.yml",)
@@ -64,6 +66,7 @@ class BuildOptions:
     gate: bool = True
     scenario: Scenario | None = None  # None: the reports with the chapters' defaults
     baseline: Path | None = None  # results records to compare with (default: the book's own)
+    shard: Shard | None = None  # build only this deterministic share of `sites`
 
 
 @dataclass
@@ -72,7 +75,7 @@ class ChapterRun:
 
     scope: str
     chapter: str
-    status: str  # "cached", "executed" or "failed"
+    status: str  # "cached", "executed", "failed" or "discarded" (the gate failed meanwhile)
     seconds: float = 0.0
 
 
@@ -85,6 +88,7 @@ class BuildSummary:
     rendered: list[str] = field(default_factory=list)
     gate_seconds: float = 0.0
     gate_cached: bool = False
+    speculated: int = 0  # chapters queued before the gate had passed
     render_seconds: float = 0.0
 
     @property
@@ -141,7 +145,7 @@ def chapter_parameters(
     chapter: Chapter, site: str | None, data_dir: Path, extras: dict[str, Any]
 ) -> dict[str, Any]:
     """Parameters injected into one chapter: only those its parameters cell declares."""
-    declared = declared_parameters(PROJECT_ROOT / chapter.source)
+    declared = _declared_parameters(PROJECT_ROOT / chapter.source)
     offered = {
         "data_dir": str(data_dir),
         "site": site or "",
@@ -150,32 +154,6 @@ def chapter_parameters(
         **extras,
     }
     return {name: value for name, value in offered.items() if name in declared}
-
-
-_worker_kernel = None
-
-
-def _kernel_of_this_worker():
-    """The worker process's warm kernel, started on first use and stopped when it exits."""
-    global _worker_kernel
-    if _worker_kernel is None:
-        from multiprocessing.util import Finalize
-
-        from analysis.pipeline.kernels import WarmKernel
-
-        _worker_kernel = WarmKernel()
-        Finalize(_worker_kernel, _worker_kernel.shutdown, exitpriority=10)
-    return _worker_kernel
-
-
-def _execute_task(args: tuple) -> tuple[str, str, float, tuple[str, ...]]:
-    """Worker: execute one chapter (runs in a separate process, in its warm kernel)."""
-    from analysis.pipeline.execute import execute_chapter
-
-    scope, chapter_id, source, output, parameters = args
-    kernel = _kernel_of_this_worker()
-    result = execute_chapter(chapter_id, Path(source), Path(output), parameters, kernel=kernel)
-    return scope, chapter_id, result.seconds, result.reads
 
 
 class Builder:
@@ -196,17 +174,65 @@ class Builder:
         if not options.data_dir.is_dir():
             raise DataError(f"data folder not found: {options.data_dir}")
         check_sites(options.sites, options.data_dir)
+        self._take_share()
         publishing.clean_leftovers(options.book_dir)
-        if options.gate:
-            self._gate()
-        self._execute_all()
+        self._gate_and_execute()
         self._render_and_publish()
         return self.summary
 
-    def _gate(self) -> None:
-        from analysis.pipeline.gate_cache import run_gate_cached
+    def _take_share(self) -> None:
+        """With --shard, build only this shard's share of the reports (and say so in the book)."""
+        shard = self.options.shard
+        if shard is None:
+            return
+        names = [scope_name(site) for site in self.options.sites]
+        share = set(share_of(names, self._scope_cost, shard))
+        self.all_scopes = tuple(names)
+        self.options = replace(
+            self.options, sites=tuple(s for s in self.options.sites if scope_name(s) in share)
+        )
 
-        seconds, cached = run_gate_cached(self.options.data_dir, self.validation_dir)
+    @property
+    def shard_scopes(self) -> list[str]:
+        """The reports this build covers ("national", site ids)."""
+        return [scope_name(site) for site in self.options.sites]
+
+    def _scope_cost(self, scope: str) -> float:
+        """Relative cost of building a report: its notebooks, plus one for rendering it."""
+        site = None if scope == NATIONAL else scope
+        return len(self.book_for(site).notebooks) + 1
+
+    def _shard_record(self) -> ShardRecord:
+        parameters = {
+            "formats": list(self.options.formats),
+            "years": list(YEARS),
+            "setting_types": list(SETTING_TYPES),
+        }
+        return ShardRecord(
+            self.options.shard,
+            tuple(scope_name(site) for site in self.options.sites),
+            self.all_scopes,
+            build_identity(self.options.data_dir, parameters, self.renderer.description),
+        )
+
+    def _shard_record_stale(self, record: ShardRecord | None) -> bool:
+        if record is None:
+            return False
+        path = self.options.book_dir / SHARD_RECORD
+        return not path.is_file() or path.read_text(encoding="utf-8") != record.to_json()
+
+    @cached_property
+    def code(self) -> str:
+        """Fingerprint of the package's code (it does not change during a build)."""
+        return code_fingerprint()
+
+    def _gate(self, parallel: bool = True) -> None:
+        """The data-quality gate (in one process while chapters execute beside it: the cores
+        are busy, and a second process would import great_expectations again)."""
+        from analysis.pipeline import gate_cache
+
+        data_dir, results = self.options.data_dir, self.validation_dir
+        seconds, cached = gate_cache.run_gate_cached(data_dir, results, parallel, self.code)
         self.summary.gate_seconds, self.summary.gate_cached = seconds, cached
 
     @property
@@ -269,18 +295,49 @@ class Builder:
         )
         _write_json_if_changed(scope_dir / "provenance-inputs.json", inputs)
 
-    def _execute_all(self) -> None:
-        code = code_fingerprint()
+    def _gate_and_execute(self) -> None:
+        """Execute the chapters whose inputs changed, overlapping the gate.
+
+        Chapters that do not read the gate's results start in the workers before the gate
+        runs (their kernels warm up meanwhile); those that do wait for it. Executed chapters
+        are kept only once the gate has passed: if it fails, they are thrown away and the
+        gate's error is raised as it would be without them.
+        """
+        code = self.code
         environment = environment_fingerprint()
-        tasks = []
-        if any(site is not None for site in self.options.sites):
-            self._write_release(code)
-        self._shared: list[tuple[Path, Path]] = []
+        self._data_listing = data_listing_fingerprint(self.options.data_dir)
         for site in self.options.sites:
             self._write_provenance_inputs(site)
-            tasks += self._pending_tasks(site, code, environment)
-        if tasks:
-            self._run_in_parallel(tasks)
+        self._shared: list[tuple[Path, Path]] = []
+        workers = Workers(self.options.jobs)
+        try:
+            after_gate = []
+            for site in self.options.sites:
+                for chapter in self.book_for(site).notebooks:
+                    if self._reads_gate_results(chapter, site):
+                        after_gate.append((site, chapter))
+                    else:
+                        self._submit_if_stale(workers, site, chapter, code, environment)
+            queued = workers.pending
+            if self.options.gate:
+                try:
+                    self._gate(parallel=not workers.started)
+                except BaseException:
+                    for task in workers.abandon():
+                        self._record_run(ChapterRun(task.scope, task.chapter, "discarded"))
+                    raise
+                if not self.summary.gate_cached:
+                    self.summary.speculated = queued
+            if any(site is not None for site in self.options.sites):
+                self._write_release(code)
+            for site, chapter in after_gate:
+                self._submit_if_stale(workers, site, chapter, code, environment)
+            self._collect(workers)
+        except BaseException:
+            workers.abandon()
+            raise
+        finally:
+            workers.close()
         for base, scenario in self._shared:
             if not scenario.exists() or file_sha256(scenario) != file_sha256(base):
                 scenario.parent.mkdir(parents=True, exist_ok=True)
@@ -304,89 +361,90 @@ class Builder:
         write_release(site_release(self.options.data_dir), self.release_path)
         stamp.write_text(key, encoding="utf-8")
 
-    def _pending_tasks(self, site: str | None, code: str, environment: str) -> list[tuple]:
-        pending = []
-        for chapter in self.book_for(site).notebooks:
-            parameters = chapter_parameters(
-                chapter, site, self.options.data_dir, self._extras(site)
-            )
-            scope_dir = self.scope_dir(site)
-            if self.options.scenario is not None and parameters == chapter_parameters(
-                chapter, site, self.options.data_dir, self._extras(site, without_scenario=True)
-            ):
-                # No scenario parameter touches this chapter: run it as the report without
-                # the scenario does (and share that report's cache), then copy it over.
-                scope_dir = self.scope_dir(site, without_scenario=True)
-                scenario_copy = self.scope_dir(site) / "project" / chapter.build_path
-                self._shared.append((scope_dir / "project" / chapter.build_path, scenario_copy))
-            manifest = Manifest(scope_dir / "cache")
-            source = PROJECT_ROOT / chapter.source
-            output = scope_dir / "project" / chapter.build_path
-            key = CacheKey.for_chapter(source, parameters, code, environment, self.options.data_dir)
-            key = _with_extra_inputs(key, parameters)
-            if not self.options.force and manifest.is_fresh(chapter.id, key, output):
-                run = ChapterRun(self.scope_name(site), chapter.id, "cached")
-                self.summary.runs.append(run)
-                self.report(run)
-                continue
-            output.unlink(missing_ok=True)
-            pending.append(
-                (self.scope_name(site), chapter.id, str(source), str(output), parameters, key)
-            )
-        return pending
+    def _reads_gate_results(self, chapter: Chapter, site: str | None) -> bool:
+        """True for a chapter that reads what the build computes once the gate passed: the
+        gate's results or the release (it runs after the gate)."""
+        declared = _declared_parameters(PROJECT_ROOT / chapter.source)
+        return "validation_dir" in declared or "release_path" in declared
 
-    def _run_in_parallel(self, tasks: list[tuple]) -> None:
-        keys = {(t[0], t[1]): t[5] for t in tasks}
-        outputs = {(t[0], t[1]): Path(t[3]) for t in tasks}
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=self.options.jobs, mp_context=context) as pool:
-            futures: dict[Future, tuple[str, str]] = {}
-            for task in tasks:
-                self.report(ChapterRun(task[0], task[1], "running"))
-                futures[pool.submit(_execute_task, task[:5])] = (task[0], task[1])
-            try:
-                self._collect(futures, keys, outputs)
-            except BaseException:
-                for future in futures:
-                    future.cancel()
-                raise
+    def _record_run(self, run: ChapterRun) -> None:
+        self.summary.runs.append(run)
+        self.report(run)
 
-    def _collect(self, futures, keys, outputs) -> None:
-        remaining = set(futures)
-        while remaining:
-            done, remaining = wait(remaining, return_when=FIRST_EXCEPTION)
-            for future in done:
-                scope, chapter_id = futures[future]
-                error = future.exception()
-                if error is not None:
-                    run = ChapterRun(scope, chapter_id, "failed")
-                    self.summary.runs.append(run)
-                    self.report(run)
-                    for other in remaining:
-                        other.cancel()
-                    where = _report_words(scope)
-                    message = str(error)
-                    if not isinstance(error, BuildError):
-                        message = f"stage execute, chapter {chapter_id}: {error}"
-                    raise BuildError(f"{message} ({where})") from error
-                _, _, seconds, reads = future.result()
-                site_dir = outputs[(scope, chapter_id)].parents[2]
-                Manifest(site_dir / "cache").record(
-                    chapter_id,
-                    keys[(scope, chapter_id)],
-                    outputs[(scope, chapter_id)],
-                    reads,
-                    self.options.data_dir,
-                )
-                run = ChapterRun(scope, chapter_id, "executed", seconds)
-                self.summary.runs.append(run)
-                self.report(run)
+    def _submit_if_stale(
+        self, workers: Workers, site: str | None, chapter: Chapter, code: str, environment: str
+    ) -> None:
+        """Queue the chapter unless the cache holds a valid execution of it."""
+        parameters = chapter_parameters(chapter, site, self.options.data_dir, self._extras(site))
+        scope_dir = self.scope_dir(site)
+        if self.options.scenario is not None and parameters == chapter_parameters(
+            chapter, site, self.options.data_dir, self._extras(site, without_scenario=True)
+        ):
+            # No scenario parameter touches this chapter: run it as the report without
+            # the scenario does (and share that report's cache), then copy it over.
+            scope_dir = self.scope_dir(site, without_scenario=True)
+            scenario_copy = self.scope_dir(site) / "project" / chapter.build_path
+            self._shared.append((scope_dir / "project" / chapter.build_path, scenario_copy))
+        manifest_dir = scope_dir / "cache"
+        source = PROJECT_ROOT / chapter.source
+        output = scope_dir / "project" / chapter.build_path
+        key = CacheKey.for_chapter(
+            source,
+            self._key_parameters(parameters),
+            code,
+            environment,
+            self.options.data_dir,
+            self._data_listing,
+        )
+        key = _with_extra_inputs(key, parameters)
+        if not self.options.force and Manifest(manifest_dir).is_fresh(chapter.id, key, output):
+            self._record_run(ChapterRun(self.scope_name(site), chapter.id, "cached"))
+            return
+        staged = scope_dir / STAGING / chapter.build_path
+        task = Task(
+            self.scope_name(site), chapter.id, source, output, staged, parameters, key, manifest_dir
+        )
+        self.report(ChapterRun(task.scope, task.chapter, "running"))
+        workers.submit(task)
+
+    def _key_parameters(self, parameters: dict[str, Any]) -> dict[str, Any]:
+        """Parameters as the cache key sees them: paths inside the build folder made relative,
+        so that a build folder copied or restored elsewhere keeps its cache (the files those
+        paths name are in the key by content, see `_with_extra_inputs`)."""
+        root = str(self.options.build_dir)
+        return {
+            name: (
+                os.path.relpath(value, root)
+                if isinstance(value, str) and Path(value).is_relative_to(root)
+                else value
+            )
+            for name, value in parameters.items()
+        }
+
+    def _collect(self, workers: Workers) -> None:
+        """Accept each executed chapter (move it into place, record it in the cache), or
+        stop at the first that failed."""
+        for done in workers.results():
+            task = done.task
+            if done.error is not None:
+                self._record_run(ChapterRun(task.scope, task.chapter, "failed"))
+                where = _report_words(task.scope)
+                message = str(done.error)
+                if not isinstance(done.error, BuildError):
+                    message = f"stage execute, chapter {task.chapter}: {done.error}"
+                raise BuildError(f"{message} ({where})") from done.error
+            task.output.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(task.staged, task.output)
+            Manifest(task.manifest).record(
+                task.chapter, task.key, task.output, done.reads, self.options.data_dir
+            )
+            self._record_run(ChapterRun(task.scope, task.chapter, "executed", done.seconds))
 
     # -- rendering ------------------------------------------------------------------------
     def _render_key(self, site: str | None) -> str:
         project = self.scope_dir(site) / "project"
         parts = [self.renderer.name, self.renderer.version, ",".join(self.options.formats)]
-        parts.append(code_fingerprint())
+        parts.append(self.code)
         book_file = PROJECT_ROOT / "_quarto.yml" if site is None else SITE_BOOK
         parts.append(file_sha256(book_file))  # titles, notice, formats
         for chapter in self.book_for(site).chapters:
@@ -448,18 +506,18 @@ class Builder:
             key = self._render_key(site)
             if self._needs_render(site, key):
                 to_render.append((site, key))
-        if not to_render and not self._site_index_missing():
+        shard = self._shard_record() if self.options.shard is not None else None
+        if not to_render and not self._site_index_missing() and not self._shard_record_stale(shard):
             self._record_provenance()
             return
         staged = publishing.staging_dir(self.options.book_dir)
         try:
             self._seed_staging(staged, [site for site, _ in to_render])
-            for site, _ in to_render:
-                record = self._compare_with_previous(site)
-                self._render_scope(site, staged)
-                write_record(record, self._book_subdir(staged, site) / RECORD_NAME)
+            self._render_scopes([site for site, _ in to_render], staged)
             shutil.rmtree(staged / DATA_DOCS, ignore_errors=True)
             write_site_index(staged, self.book)
+            if shard is not None:
+                (staged / SHARD_RECORD).write_text(shard.to_json(), encoding="utf-8")
             publishing.publish(staged, self.options.book_dir)
         except BaseException:
             publishing.discard(staged)
@@ -511,11 +569,13 @@ class Builder:
         """Start from the published book, minus the scopes being rebuilt.
 
         A rebuilt report's folder is emptied except for the reports nested in it (the site
-        reports and scenarios inside the national report's folder).
+        reports and scenarios inside the national report's folder). A shard's book keeps only
+        the reports of its share.
         """
         current = self.options.book_dir
         if not current.exists():
             return
+
         for item in current.iterdir():
             _copy(item, staged / item.name)
         for site in rebuilt:
@@ -524,6 +584,33 @@ class Builder:
                 for item in target.iterdir():
                     if item.name not in NESTED_REPORTS:
                         _remove(item)
+        if self.options.shard is not None:
+            self._keep_only_the_share(staged)
+
+    def _keep_only_the_share(self, staged: Path) -> None:
+        """Remove the reports of other shards from a shard's staged book."""
+        sites_dir = staged / "sites"
+        if sites_dir.is_dir():
+            for item in sites_dir.iterdir():
+                if item.is_dir() and item.name not in self.options.sites:
+                    _remove(item)
+        if None not in self.options.sites:
+            for item in staged.iterdir():
+                if item.name != "sites":
+                    _remove(item)
+
+    def _render_scopes(self, sites: list[str | None], staged: Path) -> None:
+        """Render the reports, several at a time (the renderers run outside Python)."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        def render(site: str | None) -> None:
+            record = self._compare_with_previous(site)
+            self._render_scope(site, staged)
+            write_record(record, self._book_subdir(staged, site) / RECORD_NAME)
+
+        with ThreadPoolExecutor(max_workers=max(1, min(self.options.jobs, len(sites)))) as pool:
+            for future in [pool.submit(render, site) for site in sites]:
+                future.result()
 
     def _render_scope(self, site: str | None, staged: Path) -> None:
         target = self._book_subdir(staged, site)
@@ -576,6 +663,17 @@ class Builder:
             published = self._book_subdir(self.options.book_dir, site)
             if published.is_dir():
                 shutil.copy2(scope_dir / "provenance.json", published / "provenance.json")
+
+
+def _declared_parameters(notebook: Path) -> dict[str, Any]:
+    """The notebook's parameters cell, read once per version of the file."""
+    stat = notebook.stat()
+    return _declared_parameters_of(notebook, stat.st_mtime_ns, stat.st_size)
+
+
+@cache
+def _declared_parameters_of(notebook: Path, mtime_ns: int, size: int) -> dict[str, Any]:
+    return declared_parameters(notebook)
 
 
 def _with_extra_inputs(key: CacheKey, parameters: dict[str, Any]) -> CacheKey:

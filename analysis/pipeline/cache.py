@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import sys
 from dataclasses import dataclass
@@ -60,15 +61,41 @@ def normalise_package_name(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
+DIST_INFO = re.compile(r"(?P<name>[A-Za-z0-9_.]+?)-(?P<version>[A-Za-z0-9_.!+]+)\.dist-info")
+
+
 @cache
 def package_versions() -> dict[str, str]:
-    """Installed distributions and their versions, by PEP 503 normalised name, sorted."""
+    """Installed distributions and their versions, by PEP 503 normalised name, sorted.
+
+    Name and version come from the `name-version.dist-info` folder names that installers
+    write, which is much faster than parsing every package's metadata; any other kind of
+    installed distribution (egg-info, eggs) is read from its metadata.
+    """
     versions = {}
-    for dist in metadata.distributions():
-        name = dist.metadata.get("Name")
-        if name:
-            versions[normalise_package_name(name)] = dist.version
+    for entry in sys.path:
+        folder = Path(entry or ".")
+        if entry.endswith(".egg"):
+            for dist in metadata.distributions(path=[entry]):
+                _add_from_metadata(versions, dist)
+            continue
+        try:
+            names = sorted(os.listdir(folder))
+        except OSError:
+            continue
+        for name in names:
+            match = DIST_INFO.fullmatch(name)
+            if match:
+                versions[normalise_package_name(match["name"])] = match["version"]
+            elif name.endswith((".dist-info", ".egg-info")):
+                _add_from_metadata(versions, metadata.Distribution.at(folder / name))
     return dict(sorted(versions.items()))
+
+
+def _add_from_metadata(versions: dict[str, str], dist: metadata.Distribution) -> None:
+    name = dist.metadata.get("Name") if dist.metadata else None
+    if name:
+        versions[normalise_package_name(name)] = dist.version
 
 
 def package_version(name: str) -> str | None:
@@ -100,15 +127,21 @@ class CacheKey:
 
     @classmethod
     def for_chapter(
-        cls, notebook: Path, parameters: dict[str, Any], code: str, environment: str, data_dir: Path
+        cls,
+        notebook: Path,
+        parameters: dict[str, Any],
+        code: str,
+        environment: str,
+        data_dir: Path,
+        data_listing: str | None = None,
     ) -> CacheKey:
-        """Build the key of one chapter run."""
+        """Build the key of one chapter run (`data_listing`: the data folder's, if known)."""
         return cls(
             notebook=file_sha256(notebook),
             parameters=text_sha256(json.dumps(parameters, sort_keys=True, default=str)),
             code=code,
             environment=environment,
-            data_listing=data_listing_fingerprint(data_dir),
+            data_listing=data_listing or data_listing_fingerprint(data_dir),
         )
 
 

@@ -12,7 +12,6 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import nbformat
 import yaml
 
 from analysis.errors import BuildError
@@ -116,6 +115,8 @@ def _labels(book: Book) -> list[str]:
 
 def _chapter_markdown(chapter: Chapter, path: Path, label: str, book: MarkdownBook) -> str:
     if chapter.is_notebook:
+        import nbformat  # imported when rendering, not by every build that renders nothing
+
         notebook = nbformat.read(path, as_version=4)
         blocks = []
         for number, cell in enumerate(notebook.cells, start=1):

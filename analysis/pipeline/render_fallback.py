@@ -13,6 +13,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -61,13 +62,24 @@ def render(
         source = work / "book.md"
         source.write_text(text, encoding="utf-8")
         meta = metadata_file(work, book, metadata, renderer, links)
-        written = []
-        if "html" in formats:
-            written += _pandoc_html(source, meta, citations, work, out_dir)
-        if "pdf" in formats:
-            colophon = _colophon(renderer, metadata)
-            source.write_text(f"{text}\n\n::: {{.colophon}}\n{colophon}\n:::\n", encoding="utf-8")
-            written.append(_pandoc_pdf(source, meta, citations, work, out_dir, book.config))
+        # HTML and PDF are rendered at the same time (pandoc and typst run outside Python).
+        jobs = []
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            if "html" in formats:
+                jobs.append(pool.submit(_pandoc_html, source, meta, citations, work, out_dir))
+            if "pdf" in formats:
+                colophon = _colophon(renderer, metadata)
+                printed = work / "book-pdf.md"
+                printed.write_text(
+                    f"{text}\n\n::: {{.colophon}}\n{colophon}\n:::\n", encoding="utf-8"
+                )
+                jobs.append(
+                    pool.submit(_pandoc_pdf, printed, meta, citations, work, out_dir, book.config)
+                )
+            results = [job.result() for job in jobs]
+    written = []
+    for result in results:
+        written += result if isinstance(result, list) else [result]
     return written
 
 

@@ -187,3 +187,24 @@ def test_generate_refuses_a_scale_below_one(tmp_path, bad_scale):
     result = _invoke("generate", "--scale", bad_scale, "--out", str(tmp_path / "data"))
     _assert_one_line_error(result, "scale")
     assert not (tmp_path / "data").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--shard", "2/3"), "add --all-sites"),
+        (("--all-sites", "--shard", "4/3"), "K/N with 1 <= K <= N"),
+        (("--all-sites", "--shard", "half"), "e.g. 2/3"),
+    ],
+)
+def test_a_bad_shard_is_refused_before_building(tmp_path, args, message):
+    result = _invoke("build", *args, "--out", str(tmp_path / "book"))
+    _assert_one_line_error(result, message)
+    assert not (tmp_path / "book").exists()
+
+
+def test_merge_refuses_a_folder_that_is_not_a_shard(tmp_path):
+    (tmp_path / "not-a-shard").mkdir()
+    result = _invoke("merge", str(tmp_path / "not-a-shard"), "--out", str(tmp_path / "book"))
+    _assert_one_line_error(result, "has no shard.json", "--shard K/N")
+    assert not (tmp_path / "book").exists()
