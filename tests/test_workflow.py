@@ -1,5 +1,6 @@
-"""The CI workflow that rebuilds the report: valid for actionlint, stages in order, and the
-steps that carry the results record from one run to the next and write what changed."""
+"""The CI workflow that rebuilds the report: valid for actionlint, stages in order, the shards
+built in a matrix and merged, and the steps that carry the results record from one run to the
+next and write what changed."""
 
 from __future__ import annotations
 
@@ -20,12 +21,12 @@ def _workflow() -> dict:
     return yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
 
 
-def _steps() -> list[dict]:
-    return _workflow()["jobs"]["report"]["steps"]
+def _steps(job: str = "shard") -> list[dict]:
+    return _workflow()["jobs"][job]["steps"]
 
 
-def _index(predicate) -> int:
-    return next(i for i, step in enumerate(_steps()) if predicate(step))
+def _index(predicate, job: str = "shard") -> int:
+    return next(i for i, step in enumerate(_steps(job)) if predicate(step))
 
 
 def _runs(fragment: str):
@@ -82,23 +83,59 @@ def test_workflow_triggers_on_changes_to_report_inputs():
         assert "scenarios.yaml" in paths
 
 
-def test_workflow_runs_tests_then_validate_then_quarto_build_then_upload():
-    order = [
-        _index(lambda s: s.get("run") == "make test"),
-        _index(_runs("stairs-report validate")),
+def test_tests_then_validate_and_quarto_then_the_shards_build_then_the_merge_uploads():
+    tests = [
+        _index(lambda s: s.get("run") == "make test", "tests"),
+        _index(_runs("stairs-report validate"), "tests"),
+    ]
+    assert tests == sorted(tests)
+    shard = [
         _index(_uses("quarto-dev/quarto-actions/setup")),
-        _index(_runs("stairs-report build --all-sites")),
+        _index(_runs("stairs-report build --all-sites --shard")),
         _index(_uses("actions/upload-artifact")),
     ]
-    assert order == sorted(order)
+    assert shard == sorted(shard)
+    report = [
+        _index(_uses("actions/download-artifact"), "report"),
+        _index(_runs("stairs-report merge"), "report"),
+        _index(_uses("actions/upload-artifact"), "report"),
+    ]
+    assert report == sorted(report)
+    assert set(_workflow()["jobs"]["report"]["needs"]) == {"tests", "shard"}
+
+
+def test_every_shard_of_the_matrix_builds_its_share_and_the_merge_takes_them_all():
+    workflow = _workflow()
+    count = int(workflow["env"]["SHARDS"])
+    assert workflow["jobs"]["shard"]["strategy"]["matrix"]["shard"] == list(range(1, count + 1))
+    build = _steps()[_index(_runs("stairs-report build --all-sites --shard"))]["run"]
+    assert '--shard "${{ matrix.shard }}/$SHARDS"' in build and "--out shard" in build
+    upload = _steps()[_index(_uses("actions/upload-artifact"))]["with"]
+    assert (upload["name"], upload["path"]) == ("shard-${{ matrix.shard }}", "shard/")
+    download = _steps("report")[_index(_uses("actions/download-artifact"), "report")]["with"]
+    assert (download["pattern"], download["path"]) == ("shard-*", "shards")
+    merge = _steps("report")[_index(_runs("stairs-report merge"), "report")]["run"]
+    assert merge.split()[1:] == ["merge", "shards/shard-*", "--out", "_book"]
+    book = next(s for s in _steps("report") if s.get("with", {}).get("name") == "report")
+    assert book["with"]["path"] == "_book/"
+
+
+def test_the_shard_with_the_national_report_builds_the_scenarios():
+    steps = _steps()
+    share = steps[_index(lambda s: s.get("id") == "share")]
+    assert "shard/shard.json" in share["run"] and '"national"' in share["run"]
+    scenarios = steps[_index(_runs("stairs-report build --scenarios"))]
+    assert scenarios["if"] == "steps.share.outputs.national == 'true'"
+    assert "--out shard" in scenarios["run"]
 
 
 def test_the_browser_test_gets_a_working_chromium_family_browser_before_the_tests():
-    select = _steps()[_index(_runs("STAIRS_REPORT_BROWSER="))]
+    select = _steps("tests")[_index(_runs("STAIRS_REPORT_BROWSER="), "tests")]
     assert "google-chrome" in select["run"] and "--version" in select["run"]
     assert '>> "$GITHUB_ENV"' in select["run"]
     assert "apt-get install" not in select["run"]  # on ubuntu-latest that gives a snap stub
-    assert _index(_runs("STAIRS_REPORT_BROWSER=")) < _index(lambda s: s.get("run") == "make test")
+    tests = _index(lambda s: s.get("run") == "make test", "tests")
+    assert _index(_runs("STAIRS_REPORT_BROWSER="), "tests") < tests
 
 
 def test_the_previous_record_is_fetched_and_the_build_compares_with_it():
@@ -115,7 +152,9 @@ def test_the_previous_record_is_fetched_and_the_build_compares_with_it():
 
 def test_the_job_summary_gets_the_markdown_diff_after_the_build():
     summary = _index(_runs('>> "$GITHUB_STEP_SUMMARY"'))
-    assert "stairs-report diff --markdown" in _steps()[summary]["run"]
+    step = _steps()[summary]
+    assert "stairs-report diff --markdown --out shard" in step["run"]
+    assert step["if"] == "steps.share.outputs.national == 'true'"
     assert _index(_runs("stairs-report build --all-sites")) < summary
 
 
@@ -123,7 +162,7 @@ def test_the_results_record_is_uploaded_under_the_name_the_next_run_downloads():
     workflow = _workflow()
     upload = next(
         s
-        for s in _steps()
+        for s in _steps("report")
         if s.get("uses", "").startswith("actions/upload-artifact")
         and s["with"]["name"] == "${{ env.RECORD_ARTIFACT }}"
     )
@@ -131,4 +170,4 @@ def test_the_results_record_is_uploaded_under_the_name_the_next_run_downloads():
     assert paths == ["_book/results.json", "_book/sites/*/results.json"]
     assert upload["with"]["if-no-files-found"] == "error"
     assert workflow["env"]["RECORD_ARTIFACT"] == "results-record"
-    assert _index(_runs("stairs-report diff")) < _steps().index(upload)
+    assert _index(_runs("stairs-report merge"), "report") < _steps("report").index(upload)
