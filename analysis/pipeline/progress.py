@@ -58,6 +58,8 @@ class BuildProgress:
         executed = len(summary.executed)
         cached = len([r for r in summary.runs if r.status == "cached"])
         gate = "cached" if summary.gate_cached else f"{summary.gate_seconds:.1f} s"
+        if summary.speculated:
+            gate += f" ({summary.speculated} chapters started meanwhile)"
         rendered = ", ".join(summary.rendered) or "nothing (outputs unchanged)"
         self.console.print(
             f"gate: {gate}; chapters executed: {executed}, cached: {cached}; rendered: {rendered} "
