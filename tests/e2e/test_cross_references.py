@@ -89,12 +89,12 @@ def test_every_cross_reference_resolves(built_book, scope):
     assert missing == []
 
 
-@pytest.mark.parametrize("scope", (*SCOPES, "S13"))
-def test_every_figure_alt_text_is_the_one_written_from_its_plotted_data(built_book, scope):
+def test_every_figure_alt_text_is_the_one_written_from_its_plotted_data(built_book):
     """The executed cell's `fig-alt` (what Quarto and the fallback read) is the alt text the
-    figure function wrote from the values it drew, never a typed one."""
-    figures = figure_outputs(executed_notebooks(built_book.build_dir, scope))
-    assert figures
+    figure function wrote from the values it drew, never a typed one. (Site reports show
+    tables only; the topic chapters run for a site are checked in test_chapter_figures.)"""
+    figures = figure_outputs(executed_notebooks(built_book.build_dir))
+    assert len(figures) >= 10
     problems = [
         (chapter, f"{options.get('label')}: fig-alt is not the computed alt text")
         for chapter, options, carried in figures
