@@ -150,9 +150,17 @@ def figure_png(figure) -> bytes:
 
 
 def show_figure(figure) -> None:
-    """Display a matplotlib figure once, as a PNG output, and release it."""
+    """Display a matplotlib figure once, as a PNG output with its description, and release it.
+
+    The output's metadata carries the alt text written from the plotted data and the data
+    rows (`figure_text`); the build turns the alt text into the cell's `fig-alt` option.
+    """
     import matplotlib.pyplot as plt
     from IPython.display import Image, display
 
-    display(Image(data=figure_png(figure), format="png"))
+    from analysis.display.figure_text import METADATA_KEY, figure_description
+
+    description = figure_description(figure)
+    metadata = {METADATA_KEY: {"fig-alt": description.alt, "data": description.data}}
+    display(Image(data=figure_png(figure), format="png"), metadata=metadata)
     plt.close(figure)

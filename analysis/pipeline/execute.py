@@ -78,9 +78,21 @@ def execute_chapter(
         os.environ.pop(READS_LOG_ENV, None)
         if own_kernel and kernel is not None:
             kernel.shutdown()
+    _write_computed_options(partial)
     os.replace(partial, output)
     reads = _read_log(reads_log)
     return Execution(chapter_id, output, time.perf_counter() - started, reads)
+
+
+def _write_computed_options(executed: Path) -> None:
+    """Write the alt text the figures computed into their cells' `fig-alt` options."""
+    import nbformat
+
+    from analysis.pipeline.figure_options import write_computed_alt_text
+
+    notebook = nbformat.read(executed, as_version=4)
+    if write_computed_alt_text(notebook):
+        nbformat.write(notebook, executed)
 
 
 def _read_log(path: Path) -> tuple[str, ...]:

@@ -51,31 +51,29 @@ class Finding:
     supported: bool = True
 
 
-# Where each finding is shown in the topic chapters (labels of their cells and headings).
+# Where each finding is shown in the topic chapters: its section, and only the figures and
+# tables whose data hold the finding's own numbers (a figure of another measure, or of
+# the same measure split another way, is not evidence for the number; tests check this).
 EVIDENCE: dict[str, list[str]] = {
     "formulation_coverage": ["sec-topic-1", "tbl-formulation-coverage"],
-    "disciplines": ["sec-topic-1", "fig-disciplines-at-formulation-meetings"],
-    "formulation_attendance": ["sec-topic-1", "fig-attendance-by-year", "tbl-attendance-model"],
-    "children_involved": ["sec-topic-1", "fig-children-involvement", "tbl-involvement-recorded"],
-    "children_listened_to": ["sec-topic-2", "tbl-children-safety", "fig-children-survey-responses"],
-    "siloed_to_multiagency": [
-        "sec-topic-2",
-        "fig-working-together-themes",
-        "fig-multiagency-working",
-    ],
+    "disciplines": ["sec-topic-1"],
+    "formulation_attendance": ["sec-topic-1", "fig-attendance-by-year"],
+    "children_involved": ["sec-topic-1", "tbl-children-involvement"],
+    "children_listened_to": ["sec-topic-2", "tbl-children-safety"],
+    "siloed_to_multiagency": ["sec-topic-2", "fig-working-together-themes"],
     "leadership_support": ["sec-topic-2", "fig-working-together-themes"],
-    "turnover": ["sec-topic-2", "fig-working-together-themes"],
-    "enthusiasm": ["sec-topic-3", "fig-enthusiasm-by-year"],
-    "support_access": ["sec-topic-3", "fig-access-to-support", "tbl-wellbeing-model"],
-    "release_barriers": ["sec-topic-3", "fig-release-for-support"],
+    "turnover": ["sec-topic-2", "tbl-turnover"],
+    "enthusiasm": ["sec-topic-3", "tbl-enthusiasm-by-year"],
+    "support_access": ["sec-topic-3"],
+    "release_barriers": ["sec-topic-3"],
     "life_chances": ["sec-topic-4", "fig-hope-and-pessimism"],
     "transitions": [
         "sec-topic-4",
         "tbl-transitions-and-education",
         "fig-transitions-and-education",
     ],
-    "value_for_money": ["sec-topic-5", "tbl-economic-inputs", "fig-tornado-net-benefit"],
-    "qaly_threshold": ["sec-topic-5", "tbl-qaly-thresholds", "fig-ceac"],
+    "value_for_money": ["sec-topic-5", "tbl-economic-inputs"],
+    "qaly_threshold": ["sec-topic-5", "tbl-qaly-thresholds"],
 }
 
 # What each finding is about, as prose names it ("the finding on ... is missing").

@@ -69,7 +69,7 @@ RECOMMENDATIONS: tuple[Recommendation, ...] = (
         "see their barriers afresh and borrow what has worked elsewhere. Both should continue, "
         "above all where implementation has furthest to go. The data in this report bear on "
         "this only indirectly, through how unevenly practice and support have spread.",
-        ("sec-topic-1", "sec-topic-3", "fig-attendance-by-year", "fig-access-to-support"),
+        ("sec-topic-1", "sec-topic-3", "fig-attendance-by-year"),
         ("formulation_attendance", "support_access"),
     ),
     Recommendation(
@@ -79,7 +79,7 @@ RECOMMENDATIONS: tuple[Recommendation, ...] = (
         "through indirect routes where direct involvement is not possible. Taking part gives "
         "children a voice in their care and their goals, and it makes the formulation itself "
         "better.",
-        ("sec-topic-1", "sec-topic-2", "fig-children-involvement", "tbl-children-safety"),
+        ("sec-topic-1", "sec-topic-2", "tbl-children-involvement", "tbl-children-safety"),
         ("children_involved", "children_listened_to"),
     ),
     Recommendation(
@@ -99,7 +99,7 @@ RECOMMENDATIONS: tuple[Recommendation, ...] = (
         "hold up when a setting is under strain. Practical routes include a standing item on "
         "the agenda of reflective practice or supervision, or building formulations in "
         "supervision of how staff respond to children at difficult times.",
-        ("sec-topic-2", "sec-topic-3", "fig-working-together-themes", "fig-release-for-support"),
+        ("sec-topic-2", "sec-topic-3", "fig-working-together-themes"),
         ("siloed_to_multiagency", "release_barriers"),
     ),
     Recommendation(
@@ -111,7 +111,7 @@ RECOMMENDATIONS: tuple[Recommendation, ...] = (
         "staff from different sectors. Each setting should look at what helps and what stops "
         "its staff from taking part, above all whether they can be released from their "
         "duties, and deliver support flexibly to suit local needs.",
-        ("sec-topic-3", "fig-access-to-support", "fig-release-for-support", "tbl-wellbeing-model"),
+        ("sec-topic-3", "tbl-enthusiasm-by-year"),
         ("support_access", "release_barriers", "enthusiasm"),
     ),
     Recommendation(
@@ -121,7 +121,7 @@ RECOMMENDATIONS: tuple[Recommendation, ...] = (
         "repeating the instability many of these children have already lived through. Settings "
         "should review how they recruit, keep and rotate staff, and work with children on how "
         "the trust built with one member of staff can be handed on when that person moves on.",
-        ("sec-topic-2", "fig-working-together-themes"),
+        ("sec-topic-2", "tbl-turnover"),
         ("turnover",),
     ),
     Recommendation(

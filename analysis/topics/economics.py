@@ -307,22 +307,45 @@ def inputs_table(inputs: pd.DataFrame) -> pd.DataFrame:
 
 
 def threshold_table(result: ThresholdResult) -> pd.DataFrame:
-    """QALY gain per staff member needed, by WTP and by benefit estimate (low/mid/high)."""
+    """QALY gain per staff member needed, one row per WTP: ignoring the savings (the cost
+    alone must be bought with health gain), then net of the savings at each benefit estimate.
+    """
     rows = []
     for wtp in dict.fromkeys((result.wtp, result.alternative_wtp)):
+        row = {
+            "WTP per QALY": format_gbp(wtp, 0),
+            "Ignoring savings": format_qaly(result.gross_threshold(wtp)),
+        }
         for estimate in ESTIMATES:
             benefits = getattr(result.benefits, estimate)
-            rows.append(
-                {
-                    "WTP per QALY": format_gbp(wtp, 0),
-                    "Benefit estimate": f"{estimate} ({format_gbp(benefits)})",
-                    "QALY gain needed, ignoring savings": format_qaly(result.gross_threshold(wtp)),
-                    "QALY gain needed, net of savings": format_qaly(
-                        result.net_threshold(wtp, benefits)
-                    ),
-                }
-            )
+            heading = f"Net of {estimate} savings ({format_gbp(benefits)})"
+            row[heading] = format_qaly(result.net_threshold(wtp, benefits))
+        rows.append(row)
     return pd.DataFrame(rows)
+
+
+def describe_threshold_table(result: ThresholdResult) -> str:
+    """What the threshold table shows, in one sentence computed from it."""
+    nets = {
+        estimate: result.net_threshold(result.wtp, getattr(result.benefits, estimate))
+        for estimate in ESTIMATES
+    }
+    zero = [estimate for estimate, value in nets.items() if value == 0]
+    text = (
+        "Each row of @tbl-qaly-thresholds is one willingness to pay: the gain needed when the "
+        "savings are left aside depends only on the cost and the willingness to pay"
+    )
+    if len(zero) == len(ESTIMATES):
+        return text + (
+            ", and net of the savings it is zero at every benefit estimate, because even the "
+            "low estimate of the savings exceeds the cost."
+        )
+    if zero:
+        return text + (
+            f"; net of the savings it is zero wherever the savings exceed the cost (the "
+            f"{' and '.join(zero)} estimates) and positive otherwise."
+        )
+    return text + "; net of the savings it shrinks as the benefit estimate grows."
 
 
 def format_qaly(value: float) -> str:

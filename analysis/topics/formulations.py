@@ -32,6 +32,7 @@ from analysis.statistics.proportions import (
     format_p_value,
     join_words,
     share,
+    share_display,
     share_table,
     shares_by_year,
     year_label,
@@ -284,6 +285,12 @@ def children_involvement_by_year(staff: pd.DataFrame) -> pd.DataFrame:
     return share_table(flags, "involved", by=["year"])
 
 
+def children_involvement_display(involvement: pd.DataFrame) -> pd.DataFrame:
+    """The involvement shares as a table: one row per year."""
+    shown = involvement.assign(year=involvement["year"].map(year_label))
+    return share_display(shown, labels={"year": "Year"})
+
+
 def children_involvement_change(involvement: pd.DataFrame) -> TwoProportionTest | None:
     """Test of the change between the first and last year in scope (independent samples).
 
@@ -337,12 +344,6 @@ def _signed(value: float) -> str:
     """'+14', '-3' or '0': a difference in percentage points, rounded half up."""
     text = format_number(value)
     return text if text.startswith("-") or text == "0" else f"+{text}"
-
-
-def plot_children_involvement(involvement: pd.DataFrame):
-    """Points by year with 95% intervals."""
-    data = involvement.assign(year=involvement["year"].map(year_label))
-    return share_points(data, x="year", ylabel="% at least sometimes involved")
 
 
 def involvement_recorded_in_admin(admin: pd.DataFrame) -> pd.DataFrame:

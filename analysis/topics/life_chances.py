@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.display.share_figures import has_values, message_figure, share_bars, share_points
+from analysis.display.share_figures import share_bars
 from analysis.statistics.proportions import (
     ALL_GROUPS,
     describe_share,
     share_table,
     shares_by_year,
-    year_label,
 )
 from analysis.statistics.reporting_groups import (
     GROUP_WORDS,
@@ -38,6 +37,7 @@ ADMIN_MEASURES = {
     "education_engaged": "Engaged in education during the placement",
 }
 CHILDREN_GROUP = PARTICIPANT_LABELS["cyp"]
+ALL_INTERVIEWS = "All interviews"
 INTERVIEW_GROUPS = ("Staff, YOI/STC", "Staff, SCH", CHILDREN_GROUP)
 INTERVIEW_GROUP_WORDS = {
     "Staff, YOI/STC": f"staff in {GROUP_WORDS['YOI/STC']}",
@@ -80,6 +80,20 @@ def hope_and_pessimism_by_year(interviews: pd.DataFrame, sites: pd.DataFrame) ->
     )
 
 
+def hope_and_pessimism(interviews: pd.DataFrame, sites: pd.DataFrame) -> pd.DataFrame:
+    """Share of interviews expressing hope / pessimism, by group over all years in scope,
+    then over all interviews (group = ALL_INTERVIEWS)."""
+    grouped = interviews.assign(group=interview_group(interviews, sites))
+    by_group = theme_prevalence(grouped, LIFE_CHANCE_THEMES, by=["group"])
+    if by_group.empty:
+        return by_group
+    overall = theme_prevalence(grouped, LIFE_CHANCE_THEMES, by=()).assign(group=ALL_INTERVIEWS)
+    order = {group: position for position, group in enumerate(INTERVIEW_GROUPS)}
+    by_group = by_group.assign(_order=by_group["group"].map(order)).sort_values(["theme", "_order"])
+    table = pd.concat([by_group.drop(columns="_order"), overall[by_group.columns[:-1]]])
+    return table.sort_values("theme", kind="stable").reset_index(drop=True)
+
+
 def describe_hope_and_pessimism(prevalence: pd.DataFrame) -> str:
     """Prose: pessimism and hope across groups, pooled over the years in scope."""
     if prevalence.empty:
@@ -104,27 +118,17 @@ def describe_hope_and_pessimism(prevalence: pd.DataFrame) -> str:
 
 
 def plot_hope_and_pessimism(prevalence: pd.DataFrame):
-    """Two panels (hope, pessimism): % of interviews by year, one colour per group."""
-    import matplotlib.pyplot as plt
-
-    if not has_values(prevalence):
-        return message_figure()
-    figure, axes = plt.subplots(1, 2, sharey=True)
-    groups = [g for g in INTERVIEW_GROUPS if g in set(prevalence["group"])]
-    for ax, theme in zip(axes, LIFE_CHANCE_THEMES, strict=True):
-        part = prevalence[prevalence["theme"] == theme]
-        share_points(
-            part.assign(year=part["year"].map(year_label)),
-            x="year",
-            hue="group",
-            hue_order=groups,
-            ylabel="% of interviews",
-            title=theme_label(theme),
-            ax=ax,
-        )
-    figure.set_size_inches(8.5, 4)
-    figure.tight_layout()
-    return figure
+    """Bars of hope beside pessimism for each group of interviews (`hope_and_pessimism`),
+    with 95% intervals: the comparison the chapter makes."""
+    groups = [g for g in (*INTERVIEW_GROUPS, ALL_INTERVIEWS) if g in set(prevalence["group"])]
+    return share_bars(
+        prevalence.assign(theme_label=prevalence["theme"].map(theme_label)),
+        category="group",
+        hue="theme_label",
+        category_order=groups,
+        hue_order=[theme_label(t) for t in LIFE_CHANCE_THEMES],
+        xlabel="% of interviews",
+    )
 
 
 # --------------------------------------------------------------------------- administrative data

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import pandas as pd
 
+from analysis.display.figure_text import describe_figure, join_phrases, values_phrase
 from analysis.display.presentation import format_count
 from analysis.display.share_figures import (
     has_values,
+    legend_above,
     message_figure,
     prevalence_heatmap,
     share_points,
+    wrapped,
 )
 from analysis.statistics.proportions import (
     agree_or_strongly_agree,
@@ -24,6 +27,7 @@ from analysis.statistics.proportions import (
     join_words,
     row_percentages,
     scale_levels,
+    share_display,
     share_table,
     shares_by_year,
     year_label,
@@ -36,6 +40,7 @@ from analysis.statistics.reporting_groups import (
 )
 from analysis.statistics.themes import theme_label, theme_prevalence, theme_prevalence_by_year
 
+ALL_YEARS = "All years"
 CHILDREN_ITEMS = {
     "listened_to": "Staff listen to me",
     "felt_safe": "I feel safe here",
@@ -120,7 +125,8 @@ def plot_children_survey(percentages: pd.DataFrame):
         return message_figure()
     levels = list(scale_levels("extent"))
     data = percentages.assign(percent=percentages["proportion"] * 100)
-    figure, ax = plt.subplots()
+    items = list(dict.fromkeys(data["item"]))
+    figure, ax = plt.subplots(figsize=(6.0, 1.1 * len(items) + 1.8), layout="constrained")
     sns.barplot(
         data=data,
         y="item",
@@ -135,9 +141,17 @@ def plot_children_survey(percentages: pd.DataFrame):
     ax.set_xlim(0, 100)
     ax.set_xlabel("% of children answering")
     ax.set_ylabel("")
-    ax.legend(title=None, loc="lower right", fontsize="small")
-    figure.tight_layout()
-    return figure
+    ax.set_yticks(range(len(items)), [wrapped(item) for item in items])
+    legend_above(figure, ax)
+    phrases = []
+    for item in items:
+        shares = data[data["item"] == item].set_index("answer")["percent"]
+        phrases.append(values_phrase(item, [(level, shares.get(level)) for level in levels]))
+    alt = (
+        "Horizontal bar chart of the percentage of children giving each answer "
+        f"({', '.join(levels)}) to each question. " + join_phrases(phrases)
+    )
+    return describe_figure(figure, alt, percentages)
 
 
 # --------------------------------------------------------------------------- multi-agency working
@@ -182,6 +196,20 @@ def working_together_themes_by_year(interviews: pd.DataFrame) -> pd.DataFrame:
     return theme_prevalence_by_year(interviews, WORKING_TOGETHER_THEMES, participant_group="staff")
 
 
+def working_together_themes(interviews: pd.DataFrame) -> pd.DataFrame:
+    """The by-year shares, then each theme over all years in scope (`year` = ALL_YEARS)."""
+    by_year = working_together_themes_by_year(interviews)
+    staff = interviews[interviews["participant_group"] == "staff"]
+    overall = theme_prevalence(staff, WORKING_TOGETHER_THEMES, by=()).assign(year=ALL_YEARS)
+    if by_year.empty or overall.empty:
+        return by_year
+    return (
+        pd.concat([by_year.astype({"year": object}), overall[by_year.columns]])
+        .sort_values("theme", key=lambda t: t.map(WORKING_TOGETHER_THEMES.index), kind="stable")
+        .reset_index(drop=True)
+    )
+
+
 def turnover_theme_by_participant_group(interviews: pd.DataFrame) -> pd.DataFrame:
     """Share of interviews describing staff turnover, staff and children separately."""
     return theme_prevalence(interviews, ["theme_turnover"], by=["participant_group"])
@@ -203,6 +231,16 @@ def describe_theme_shift(prevalence: pd.DataFrame) -> str:
     )
 
 
+def turnover_display(turnover: pd.DataFrame) -> pd.DataFrame:
+    """Staff turnover in interviews as a table: one row per participant group."""
+    shown = turnover.drop(columns=["theme", "theme_label"]).assign(
+        participant_group=turnover["participant_group"].map(
+            {"staff": "Staff interviews", "cyp": "Interviews with children and young people"}
+        )
+    )
+    return share_display(shown, labels={"participant_group": "Interviews"})
+
+
 def describe_turnover(turnover: pd.DataFrame) -> str:
     """Prose: staff turnover as a barrier, by participant group."""
     words = {"staff": "staff interviews", "cyp": "interviews with children and young people"}
@@ -221,4 +259,8 @@ def describe_turnover(turnover: pd.DataFrame) -> str:
 
 def plot_theme_heatmap(prevalence: pd.DataFrame):
     """Heatmap of themes x year, % of staff interviews (seaborn)."""
-    return prevalence_heatmap(prevalence, column_label=year_label)
+    return prevalence_heatmap(prevalence, column_label=_year_column)
+
+
+def _year_column(year) -> str:
+    return year if year == ALL_YEARS else year_label(year)

@@ -29,7 +29,9 @@ import numpy as np
 import pandas as pd
 
 from analysis import config
+from analysis.display.figure_text import describe_figure, join_phrases
 from analysis.display.presentation import format_gbp, format_number, format_percent
+from analysis.display.share_figures import legend_above, wrapped
 from analysis.errors import ParameterError
 from analysis.topics import economics
 
@@ -103,8 +105,8 @@ def plot_tornado(owsa: pd.DataFrame, metric: str = "net_benefit"):
         {"at_low": "low estimate", "at_high": "high estimate"}
     )
     long["change"] = long["result"] - base
-    height = max(2.5, 0.45 * len(owsa) + 1.2)
-    fig, ax = plt.subplots(figsize=(7.0, height))
+    height = max(2.8, 0.5 * len(owsa) + 1.8)
+    fig, ax = plt.subplots(figsize=(6.0, height), layout="constrained")
     sns.barplot(
         data=long,
         y="item",
@@ -117,14 +119,24 @@ def plot_tornado(owsa: pd.DataFrame, metric: str = "net_benefit"):
         ax=ax,
     )
     ax.axvline(0, color="black", linewidth=1)
-    base_text = format_gbp(base) if metric == "net_benefit" else format_number(base, 2)
-    unit = "£" if metric == "net_benefit" else "ratio"
-    ax.set_xlabel(f"Change from the mid-point result ({base_text}), {unit}")
+    money = metric == "net_benefit"
+    show = format_gbp if money else (lambda v: format_number(v, 2))
+    ax.set_xlabel(f"Change from the mid-point ({show(base)}){', £' if money else ''}")
     ax.set_ylabel("")
+    ax.set_yticks(range(len(owsa)), [wrapped(item) for item in owsa["item"]])
     ax.set_title(METRICS[metric])
-    sns.move_legend(ax, "upper center", bbox_to_anchor=(0.5, -0.22), ncol=2, title="Input set to")
-    fig.tight_layout()
-    return fig
+    legend_above(fig, ax, title="Input set to")
+    phrases = [
+        f"{row['item']}: {show(row['at_low'])} at its low estimate, {show(row['at_high'])} at "
+        f"its high"
+        for _, row in owsa.iterrows()
+    ]
+    alt = (
+        f"Tornado chart of the {METRICS[metric].lower()} as each input moves from its low to "
+        f"its high estimate, around the mid-point result of {show(base)}; inputs ordered by "
+        "how far they move it, largest first. " + join_phrases(phrases)
+    )
+    return describe_figure(fig, alt, owsa)
 
 
 def owsa_table(owsa: pd.DataFrame, metric: str = "net_benefit") -> pd.DataFrame:
@@ -406,34 +418,157 @@ def plot_ce_plane(psa: PSAResult, wtp: float, max_points: int = 5000):
 
     shown = min(psa.draws, max_points)  # the first draws are a random subsample already
     frame = pd.DataFrame({"qaly": psa.qaly[:shown], "net_cost": psa.net_cost[:shown]})
-    fig, ax = plt.subplots()
-    sns.scatterplot(data=frame, x="qaly", y="net_cost", s=8, alpha=0.35, linewidth=0, ax=ax)
+    fig, ax = plt.subplots(figsize=(6.0, 3.8), layout="constrained")
+    sns.scatterplot(
+        data=frame,
+        x="qaly",
+        y="net_cost",
+        s=8,
+        alpha=0.35,
+        linewidth=0,
+        ax=ax,
+        label="Monte Carlo draw",
+    )
     x_low, x_high = ax.get_xlim()
     xs = np.array([min(x_low, 0.0), max(x_high, 0.0)])
     sns.lineplot(x=xs, y=wtp * xs, color="black", label=f"WTP {format_gbp(wtp, 0)} per QALY", ax=ax)
     ax.axhline(0, color="grey", linewidth=0.8)
     ax.axvline(0, color="grey", linewidth=0.8)
     ax.set_xlim(x_low, x_high)
-    ax.set_xlabel("Incremental QALY gain per staff member (assumed)")
+    ax.set_xlabel("QALY gain per staff member (assumed)")
     ax.set_ylabel("Net cost per staff member (£)")
-    ax.legend(loc="upper left")
-    fig.tight_layout()
-    return fig
+    ax.yaxis.set_major_formatter(lambda v, _pos: format_gbp(v, 0))
+    ax.xaxis.set_major_locator(plt.MaxNLocator(5))
+    legend_above(fig, ax)
+    below = float(np.mean(frame["net_cost"] <= wtp * frame["qaly"]))
+    alt = (
+        f"Scatter plot of {shown:,} Monte Carlo draws: the assumed QALY gain per staff member "
+        f"(from {format_number(frame['qaly'].min(), 3)} to {format_number(frame['qaly'].max(), 3)}"
+        f") against the net cost per staff member (from {format_gbp(frame['net_cost'].min(), 0)}"
+        f" to {format_gbp(frame['net_cost'].max(), 0)}), with a line through the origin for the "
+        f"willingness to pay, WTP {format_gbp(wtp, 0)} per QALY. "
+        f"{_capital(format_share(below))} of the draws lie on or below the line, where the "
+        "support is "
+        "cost-effective; most draws have a negative net cost, because the savings exceed the cost."
+    )
+    summary = frame.describe().loc[["min", "max", "mean"]].reset_index(names="statistic")
+    return describe_figure(fig, alt, summary)
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _probability_text(value: float) -> str:
+    """A probability as a percentage, with decimals where it sits within a point of 0 or 1."""
+    if value is None or np.isnan(value):
+        return "–"
+    decimals = 2 if (0 < value < 0.01 or 0.99 < value < 1) else 0
+    return format_percent(value, decimals)
+
+
+OVERLAP_POINTS = 0.02  # curves closer than 2 percentage points everywhere look like one
+
+
+def _overlapping(wide: pd.DataFrame) -> list[str]:
+    """The scenarios whose curves lie within OVERLAP_POINTS of another curve at every WTP."""
+    close = []
+    for name in wide.columns:
+        others = [o for o in wide.columns if o != name]
+        if any((wide[name] - wide[o]).abs().max() < OVERLAP_POINTS for o in others):
+            close.append(name)
+    return close
 
 
 def plot_acceptability(curve: pd.DataFrame, wtp: float, alternative_wtp: float):
-    """Cost-effectiveness acceptability curve over the WTP range."""
+    """Cost-effectiveness acceptability curves over the WTP range, with the two WTP lines
+    labelled; where curves lie on top of one another, a second panel enlarges the band
+    in which they differ."""
     import matplotlib.pyplot as plt
     import seaborn as sns
 
-    fig, ax = plt.subplots()
-    sns.lineplot(data=curve, x="wtp", y="probability", hue="scenario", style="scenario", ax=ax)
-    for value, style in ((wtp, "-"), (alternative_wtp, ":")):
-        ax.axvline(value, color="grey", linestyle=style, linewidth=0.9)
-    ax.set_ylim(-0.02, 1.02)
-    ax.set_xlabel("Willingness to pay per QALY (£)")
-    ax.set_ylabel("Probability cost-effective")
-    ax.xaxis.set_major_formatter(lambda v, _pos: format_gbp(v, 0))
-    sns.move_legend(ax, "upper center", bbox_to_anchor=(0.5, -0.2), ncol=1, title="")
-    fig.tight_layout()
-    return fig
+    scenarios = list(dict.fromkeys(curve["scenario"]))
+    wide = curve.pivot(index="wtp", columns="scenario", values="probability")[scenarios]
+    close = _overlapping(wide)
+    panels = 2 if close else 1
+    fig, axes = plt.subplots(
+        panels,
+        1,
+        sharex=True,
+        squeeze=False,
+        figsize=(6.0, 3.6 + 2.4 * (panels - 1)),
+        height_ratios=[3, 2][:panels],
+        layout="constrained",
+    )
+    data = curve.assign(percent=curve["probability"] * 100)
+    low_band = high_band = None
+    for index, ax in enumerate(axes[:, 0]):
+        shown = data if index == 0 else data[data["scenario"].isin(close)]
+        sns.lineplot(
+            data=shown,
+            x="wtp",
+            y="percent",
+            hue="scenario",
+            style="scenario",
+            hue_order=scenarios,
+            style_order=scenarios,
+            linewidth=2,
+            ax=ax,
+        )
+        if index == 0:
+            ax.set_ylim(-2, 102)
+            ax.set_ylabel("Probability cost-effective")
+        else:
+            band = wide[close] * 100
+            margin = max((band.max().max() - band.min().min()) * 0.15, 0.01)
+            low_band = max(band.min().min() - margin, 0)
+            high_band = min(band.max().max() + margin, 100)
+            ax.set_ylim(low_band, high_band)
+            ax.set_ylabel("Probability (enlarged)")
+        decimals = 0 if index == 0 else 2
+        ax.yaxis.set_major_formatter(lambda v, _pos, d=decimals: f"{format_number(v, d)}%")
+        ax.yaxis.set_major_locator(plt.MaxNLocator(4))
+        for value, style in ((wtp, "-"), (alternative_wtp, ":")):
+            ax.axvline(value, color="0.35", linestyle=style, linewidth=1)
+            if index == 0:
+                ax.annotate(
+                    format_gbp(value, 0),
+                    xy=(value, 0.5),
+                    xycoords=("data", "axes fraction"),
+                    xytext=(-3, 0),
+                    textcoords="offset points",
+                    rotation=90,
+                    ha="right",
+                    va="center",
+                    color="0.25",
+                )
+        ax.set_xlabel("Willingness to pay per QALY (£)")
+    last = axes[-1, 0]
+    last.xaxis.set_major_formatter(lambda v, _pos: format_gbp(v, 0))
+    last.xaxis.set_major_locator(plt.MaxNLocator(4))
+    legend_above(fig, axes[0, 0])
+    top = float(wide.index.max())
+    phrases = []
+    for name in scenarios:
+        values = wide[name]
+        if values.max() - values.min() < 1e-12:
+            phrases.append(f"{name}: {_probability_text(values.iloc[0])} at every value")
+        else:
+            trend = "rising" if values.iloc[-1] > values.iloc[0] else "falling"
+            phrases.append(
+                f"{name}: {_probability_text(values.iloc[0])} at £0 to "
+                f"{_probability_text(values.iloc[-1])} at {format_gbp(top, 0)}, {trend}"
+            )
+    alt = (
+        "Line chart of the probability that the support is cost-effective against the "
+        f"willingness to pay per QALY, from £0 to {format_gbp(top, 0)}, for "
+        f"{len(scenarios)} scenarios. " + join_phrases(phrases) + " Vertical lines mark "
+        f"{format_gbp(alternative_wtp, 0)} and {format_gbp(wtp, 0)} per QALY."
+    )
+    if close:
+        alt += (
+            f" The lower panel enlarges {format_number(low_band, 2)}% to "
+            f"{format_number(high_band, 2)}%, where {' and '.join(close)} lie on top of each "
+            "other in the upper panel."
+        )
+    return describe_figure(fig, alt, curve)

@@ -10,8 +10,15 @@ from __future__ import annotations
 
 import pandas as pd
 
+from analysis.display.figure_text import describe_figure
 from analysis.display.presentation import format_count, format_number
-from analysis.display.share_figures import has_values, message_figure, share_points
+from analysis.display.share_figures import (
+    has_values,
+    legend_above,
+    message_figure,
+    points_phrases,
+    share_points,
+)
 from analysis.statistics.models import (
     ModelResult,
     describe_effect,
@@ -23,6 +30,7 @@ from analysis.statistics.proportions import (
     agree_or_strongly_agree,
     describe_share,
     rarely_or_never,
+    share_display,
     share_table,
     shares_by_year,
     year_label,
@@ -65,6 +73,12 @@ def enthusiasm_by_year(staff: pd.DataFrame) -> pd.DataFrame:
     return share_table(flags, "enthusiastic_flag", by=["year"])
 
 
+def enthusiasm_display(enthusiasm: pd.DataFrame) -> pd.DataFrame:
+    """The enthusiasm shares as a table: one row per year."""
+    shown = enthusiasm.assign(year=enthusiasm["year"].map(year_label))
+    return share_display(shown, labels={"year": "Year"})
+
+
 def surveys_by_year(staff: pd.DataFrame) -> pd.DataFrame:
     """Staff surveys returned per year (columns: year, surveys)."""
     return staff.groupby("year").size().rename("surveys").reset_index()
@@ -85,12 +99,6 @@ def describe_enthusiasm(enthusiasm: pd.DataFrame, surveys: pd.DataFrame) -> str:
         + "; ".join(parts)
         + ". Percentages are of staff who answered the question."
     )
-
-
-def plot_enthusiasm(enthusiasm: pd.DataFrame):
-    """Points by year, with 95% intervals."""
-    data = enthusiasm.assign(year=enthusiasm["year"].map(year_label))
-    return share_points(data, x="year", ylabel="% enthusiastic about their job")
 
 
 # --------------------------------------------------------------------------- access to support
@@ -137,21 +145,36 @@ def plot_access_to_support(access: pd.DataFrame):
     if not has_values(access):
         return message_figure()
     groups = [g for g in REPORTING_GROUPS if g in set(access["reporting_group"].astype(str))]
-    figure, axes = plt.subplots(1, max(len(groups), 1), sharey=True, squeeze=False)
-    for ax, group in zip(axes[0], groups, strict=False):
+    figure, axes = plt.subplots(
+        1,
+        len(groups),
+        sharey=True,
+        squeeze=False,
+        figsize=(6.0, 3.8),
+        layout="constrained",
+    )
+    panels = []
+    for ax, group in zip(axes[0], groups, strict=True):
         part = access[access["reporting_group"].astype(str) == group]
+        table = part.assign(year=part["year"].map(year_label))
         share_points(
-            part.assign(year=part["year"].map(year_label)),
+            table,
             x="year",
             hue="support",
             hue_order=list(SUPPORT_ITEMS.values()),
-            ylabel="% agreeing they can access",
+            ylabel="% agreeing they can access" if ax is axes[0][0] else "",
             title=group,
             ax=ax,
         )
-    figure.set_size_inches(8, 4)
-    figure.tight_layout()
-    return figure
+        phrases = points_phrases(table, "year", "support", hue_order=list(SUPPORT_ITEMS.values()))
+        panels.append(f"{group} panel: " + "; ".join(phrases))
+    legend_above(figure, axes[0][0])
+    alt = (
+        "Line charts, one panel per setting group, of the percentage of staff agreeing they "
+        "can access training, supervision and reflective practice by year, with 95% "
+        "intervals. " + ". ".join(panels) + "."
+    )
+    return describe_figure(figure, alt, access)
 
 
 # --------------------------------------------------------------------------- wellbeing

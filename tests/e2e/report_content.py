@@ -87,3 +87,20 @@ def table_cells(markdown: str) -> list[list[str]]:
 def _unescape(text: str) -> str:
     text = re.sub(r"\\(.)", r"\1", text)
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+FIGURE_METADATA = "stairs-report"  # analysis.display.figure_text.METADATA_KEY
+
+
+def figure_outputs(notebooks: dict[str, NotebookNode]) -> list[tuple[str, dict, dict]]:
+    """(chapter, cell options, what the figure output carries: its alt text and data rows)."""
+    found = []
+    for chapter, notebook in notebooks.items():
+        for cell in notebook.cells:
+            if cell.cell_type != "code":
+                continue
+            for output in cell.get("outputs", []):
+                if "image/png" in output.get("data", {}):
+                    carried = output.get("metadata", {}).get(FIGURE_METADATA, {})
+                    found.append((chapter, cell_options(cell.source), carried))
+    return found

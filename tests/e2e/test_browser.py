@@ -18,6 +18,7 @@ from analysis.display.presentation import markdown_table
 from analysis.pipeline.book import Book, Chapter, read_book
 from analysis.pipeline.build import SITE_BOOK
 from analysis.pipeline.render import Renderer, pandoc_version, render_book
+from tests.e2e.report_content import executed_notebooks, figure_outputs
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
@@ -135,6 +136,36 @@ def test_every_figure_image_has_alt_text(book_page):
         "figure", "figures => figures.map(f => f.querySelector('figcaption')?.innerText ?? '')"
     )
     assert all(caption.startswith("Figure ") for caption in captions), captions
+
+
+def _computed_alts(built_book, scope: str) -> list[str]:
+    figures = figure_outputs(executed_notebooks(built_book.build_dir, scope))
+    return [" ".join(carried["fig-alt"].split()) for _, _, carried in figures]
+
+
+def test_each_figure_image_carries_the_alt_text_written_from_its_data(
+    browser, site_url, built_book
+):
+    shown = []
+    for name in NATIONAL_PAGES:
+        page, _ = _open(browser, f"{site_url}/{name}")
+        shown += page.eval_on_selector_all("figure img", "images => images.map(i => i.alt)")
+        page.close()
+    shown = [" ".join(alt.replace("'", '"').split()) for alt in shown]
+    computed = [alt.replace("'", '"') for alt in _computed_alts(built_book, "national")]
+    assert computed and sorted(shown) == sorted(computed)
+
+
+def test_figures_fill_the_phone_column_the_legibility_check_assumes(browser, site_url):
+    """tests/analysis/test_chapter_figures measures figure text at this displayed width."""
+    from tests.analysis.test_chapter_figures import PHONE_COLUMN_PX, PHONE_VIEWPORT_PX
+
+    widths = []
+    for name in NATIONAL_PAGES:
+        page, _ = _open(browser, f"{site_url}/{name}", width=PHONE_VIEWPORT_PX)
+        widths += page.eval_on_selector_all("figure img", "images => images.map(i => i.width)")
+        page.close()
+    assert widths and min(widths) >= PHONE_COLUMN_PX
 
 
 def test_every_table_has_a_header_row_and_a_caption(book_page):

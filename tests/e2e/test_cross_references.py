@@ -7,7 +7,14 @@ from collections import Counter
 
 import pytest
 
-from tests.e2e.report_content import REFERENCE, book_prose, executed_notebooks, shown_outputs
+from analysis.config import CHAPTERS_DIR
+from tests.e2e.report_content import (
+    REFERENCE,
+    book_prose,
+    executed_notebooks,
+    figure_outputs,
+    shown_outputs,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -80,3 +87,19 @@ def test_every_cross_reference_resolves(built_book, scope):
         if f'id="{ident}"' not in pages.get(page, "")
     ]
     assert missing == []
+
+
+def test_every_figure_alt_text_is_the_one_written_from_its_plotted_data(built_book):
+    """The executed cell's `fig-alt` (what Quarto and the fallback read) is the alt text the
+    figure function wrote from the values it drew, never a typed one. (Site reports show
+    tables only; the topic chapters run for a site are checked in test_chapter_figures.)"""
+    figures = figure_outputs(executed_notebooks(built_book.build_dir))
+    assert len(figures) >= 10
+    problems = [
+        (chapter, f"{options.get('label')}: fig-alt is not the computed alt text")
+        for chapter, options, carried in figures
+        if not carried.get("fig-alt") or options.get("fig-alt") != carried["fig-alt"]
+    ]
+    assert _by_chapter(problems) == ""
+    typed = [p.name for p in CHAPTERS_DIR.glob("*.ipynb") if "#| fig-alt" in p.read_text()]
+    assert typed == [], "chapter sources carry no typed alt text"

@@ -104,20 +104,26 @@ PRECISION = re.compile(r"\.\d+[defgEFG%]?")
 FORMAT_STRING = re.compile(r"\{[^{}]*:[^{}]*\.\d+[a-zA-Z%]?\}|%\.\d+[fg]")
 
 
+def _rounds(node: ast.AST) -> bool:
+    """A call of the builtin round() or of a numpy/pandas .round() method."""
+    if not isinstance(node, ast.Call):
+        return False
+    function = node.func
+    return (isinstance(function, ast.Name) and function.id == "round") or (
+        isinstance(function, ast.Attribute) and function.attr == "round"
+    )
+
+
 def _rounding_outside_the_rule(path: Path) -> list[str]:
-    """Places in a module that round a number for print without `round_half_up`: builtin
-    round(), numpy/pandas .round(), and format specifications with a precision
-    (f-strings, str.format, % formatting and matplotlib/seaborn `fmt=` strings)."""
+    """Places in a module that round a number for print without `round_half_up`: format
+    specifications with a precision (f-strings, str.format, % formatting, matplotlib and
+    seaborn `fmt=` strings), and round() inside an f-string. (round() elsewhere computes,
+    e.g. an integer from a solver's float, and prints nothing.)"""
     found = []
     tree = ast.parse(path.read_text(encoding="utf-8"))
     for node in ast.walk(tree):
         where = f"{path.relative_to(PACKAGE_DIR)}:{getattr(node, 'lineno', '?')}"
         if isinstance(node, ast.Call):
-            function = node.func
-            if isinstance(function, ast.Name) and function.id == "round":
-                found.append(f"{where} round()")
-            if isinstance(function, ast.Attribute) and function.attr == "round":
-                found.append(f"{where} .round()")
             for keyword in node.keywords:
                 value = keyword.value
                 if (
@@ -126,13 +132,16 @@ def _rounding_outside_the_rule(path: Path) -> list[str]:
                     and PRECISION.search(str(value.value))
                 ):
                     found.append(f"{where} fmt={value.value!r}")
-        if isinstance(node, ast.FormattedValue) and node.format_spec is not None:
-            spec = "".join(
-                part.value for part in node.format_spec.values if isinstance(part, ast.Constant)
-            )
-            dynamic = any(isinstance(p, ast.FormattedValue) for p in node.format_spec.values)
-            if PRECISION.search(spec) or (dynamic and "." in spec):
-                found.append(f"{where} f-string :{spec}")
+        if isinstance(node, ast.FormattedValue):
+            if any(_rounds(inner) for inner in ast.walk(node.value)):
+                found.append(f"{where} round() in an f-string")
+            if node.format_spec is not None:
+                spec = "".join(
+                    part.value for part in node.format_spec.values if isinstance(part, ast.Constant)
+                )
+                dynamic = any(isinstance(p, ast.FormattedValue) for p in node.format_spec.values)
+                if PRECISION.search(spec) or (dynamic and "." in spec):
+                    found.append(f"{where} f-string :{spec}")
         if isinstance(node, ast.Constant) and FORMAT_STRING.search(str(node.value)):
             found.append(f"{where} format string {node.value!r}")
     return found

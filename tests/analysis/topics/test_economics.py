@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from analysis import config
+from analysis.display.presentation import format_gbp
 from analysis.errors import ParameterError
 from analysis.topics import economics
 from tests.analysis.shared import economic_inputs as fixture_inputs
@@ -70,11 +71,26 @@ def test_benefit_selection_keeps_only_named_components():
     assert result.n_benefit_components == 1
 
 
-def test_threshold_table_has_a_row_per_wtp_and_benefit_estimate():
-    table = economics.threshold_table(economics.threshold_analysis(fixture_inputs()))
-    assert len(table) == 6
-    assert table["QALY gain needed, ignoring savings"].tolist()[:3] == ["0.04"] * 3
-    assert table["QALY gain needed, ignoring savings"].tolist()[3:] == ["0.06"] * 3
+def test_threshold_table_has_one_row_per_wtp_and_no_repeated_rows():
+    result = economics.threshold_analysis(fixture_inputs())
+    table = economics.threshold_table(result)
+    assert len(table) == 2 and not table.duplicated().any()
+    assert table["Ignoring savings"].tolist() == ["0.04", "0.06"]
+    assert [c for c in table.columns if c.startswith("Net of")] == [
+        f"Net of {e} savings ({format_gbp(getattr(result.benefits, e))})"
+        for e in ("low", "mid", "high")
+    ]
+
+
+def test_the_threshold_table_is_explained_in_a_sentence_computed_from_it():
+    result = economics.threshold_analysis(fixture_inputs())
+    text = economics.describe_threshold_table(result)
+    assert "@tbl-qaly-thresholds" in text
+    if all(
+        result.net_threshold(result.wtp, getattr(result.benefits, e)) == 0
+        for e in ("low", "mid", "high")
+    ):
+        assert "zero at every benefit estimate" in text
 
 
 def test_scale_up_multiplies_per_staff_results_by_staff_numbers():

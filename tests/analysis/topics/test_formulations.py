@@ -200,7 +200,7 @@ def test_attendance_trend_for_one_year_is_not_estimated():
 def test_plot_attendance_draws_one_series_per_setting_group():
     staff, sites = simulated_staff()
     figure = formulations.plot_attendance(formulations.attendance_by_year_and_setting(staff, sites))
-    labels = [t.get_text() for t in figure.axes[0].get_legend().get_texts()]
+    labels = [t.get_text() for t in figure.legends[0].get_texts()]
     assert labels == ["YOI/STC", "SCH"]
 
 

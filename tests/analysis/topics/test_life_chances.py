@@ -69,11 +69,12 @@ def test_hope_and_pessimism_are_shares_of_interviews_by_group_and_year():
     )
     assert "staff in YOIs and the STC, 50% (1 of 2" in text
     assert "children and young people, 50% (1 of 2" in text
-    figure = life_chances.plot_hope_and_pessimism(table)
-    assert [ax.get_title() for ax in figure.axes] == [
-        "Hope for life chances",
-        "Pessimism about life chances",
-    ]
+    overall = life_chances.hope_and_pessimism(interviews_fixture(), SITES)
+    hope = overall[overall["theme"] == "theme_hope"].set_index("group")
+    assert hope.loc[life_chances.ALL_INTERVIEWS, ["numerator", "denominator"]].tolist() == [4, 6]
+    figure = life_chances.plot_hope_and_pessimism(overall)
+    labels = [t.get_text() for t in figure.legends[0].get_texts()]
+    assert labels == ["Hope for life chances", "Pessimism about life chances"]
 
 
 def test_staff_excerpts_say_sch_or_yoi_stc_and_childrens_say_only_a_child_or_young_person():

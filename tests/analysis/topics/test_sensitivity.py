@@ -203,3 +203,29 @@ def test_the_method_text_states_the_divisor_the_code_uses():
     shape, scale = sensitivity.gamma_parameters(low, mid, high)
     divisor = float((high - low)[0] / (np.sqrt(shape) * scale)[0])
     assert float(stated.group(1)) == pytest.approx(divisor, rel=1e-12)
+
+
+def test_acceptability_curve_labels_both_wtp_lines_and_enlarges_curves_that_coincide():
+    """Two curves a fraction of a point apart at the top get a panel where they differ."""
+    from analysis.display.presentation import format_gbp
+
+    psa = sensitivity.run_psa(fixture_inputs(), 2000, 20180801, 0.01, 0.01)
+    curve = sensitivity.acceptability_curve(psa, sensitivity.wtp_grid(30_000))
+    figure = sensitivity.plot_acceptability(curve, 30_000, 20_000)
+    labels = {t.get_text() for ax in figure.axes for t in ax.texts}
+    assert {format_gbp(30_000, 0), format_gbp(20_000, 0)} <= labels
+    wide = curve.pivot(index="wtp", columns="scenario", values="probability")
+    both, savings = sensitivity.SCENARIO_BOTH, sensitivity.SCENARIO_SAVINGS
+    gap = (wide[both] - wide[savings]).abs().max() * 100
+    assert 0 < gap < 2, "the fixture's savings curves lie on top of each other"
+    assert len(figure.axes) == 2
+    low, high = figure.axes[1].get_ylim()
+    assert gap / (high - low) > 0.3, "in the enlarged panel the curves stand apart"
+
+
+def test_acceptability_curves_that_stand_apart_need_no_second_panel():
+    psa = sensitivity.run_psa(fixture_inputs(), 2000, 1, 0.2, 0.2)
+    curve = sensitivity.acceptability_curve(psa, sensitivity.wtp_grid(30_000))
+    wide = curve.pivot(index="wtp", columns="scenario", values="probability")
+    assert all((wide[a] - wide[b]).abs().max() >= 0.02 for a in wide for b in wide if a != b)
+    assert len(sensitivity.plot_acceptability(curve, 30_000, 20_000).axes) == 1
