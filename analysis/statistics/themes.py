@@ -8,31 +8,38 @@ of interviews in which a theme was coded.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 import pandas as pd
+import yaml
 
+from analysis import config
 from analysis.errors import DataError
 from analysis.statistics.proportions import SHARE_COLUMNS, share_table
 from analysis.statistics.reporting_groups import add_reporting_group
 
-THEME_LABELS = {
-    "theme_siloed_working": "Siloed working",
-    "theme_multiagency_working": "Multi-agency working",
-    "theme_leadership_support": "Senior leadership support",
-    "theme_release_barriers": "Release capacity as a barrier",
-    "theme_turnover": "Staff turnover",
-    "theme_hope": "Hope for life chances",
-    "theme_pessimism": "Pessimism about life chances",
-    "theme_voice_in_formulation": "Children's voice in formulation",
-    "theme_transitions": "Transition planning",
-}
 PARTICIPANT_LABELS = {"staff": "Staff", "cyp": "Children and young people"}
 CHILD_ATTRIBUTION = "a child or young person"
 
 
+@lru_cache(maxsize=1)
+def theme_codebook() -> dict[str, dict[str, str]]:
+    """The interview codebook from schema.yaml: theme column -> {label, description}."""
+    with open(config.SCHEMA_PATH, encoding="utf-8") as handle:
+        columns = yaml.safe_load(handle)["tables"]["interviews"]["columns"]
+    return {
+        name: {"label": spec.get("label", name), "description": spec["description"]}
+        for name, spec in columns.items()
+        if name.startswith("theme_")
+    }
+
+
 def theme_label(theme: str) -> str:
-    """Reader-facing name of a theme column."""
-    return THEME_LABELS.get(theme, theme.removeprefix("theme_").replace("_", " ").capitalize())
+    """Reader-facing name of a theme column (the codebook's label)."""
+    entry = theme_codebook().get(theme)
+    if entry is None:
+        return theme.removeprefix("theme_").replace("_", " ").capitalize()
+    return entry["label"]
 
 
 def _check_themes(interviews: pd.DataFrame, themes: Sequence[str]) -> None:
