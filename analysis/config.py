@@ -35,6 +35,9 @@ SDC_SMALL_GROUP = 20
 # Smallest group a model is fitted to; smaller groups are "not estimated (n too small)"
 MIN_N_FOR_MODEL = 30
 
+# Interview themes: a 95% interval is shown only on at least this many interviews
+MIN_N_FOR_INTERVAL = 10
+
 # Economics defaults (GBP)
 DEFAULT_WTP = 30_000.0
 ALTERNATIVE_WTP = 20_000.0

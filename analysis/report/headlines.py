@@ -58,17 +58,13 @@ EVIDENCE: dict[str, list[str]] = {
     "formulation_attendance": ["sec-topic-1", "fig-attendance-by-year", "tbl-attendance-model"],
     "children_involved": ["sec-topic-1", "fig-children-involvement", "tbl-involvement-recorded"],
     "children_listened_to": ["sec-topic-2", "tbl-children-safety", "fig-children-survey-responses"],
-    "siloed_to_multiagency": [
-        "sec-topic-2",
-        "fig-working-together-themes",
-        "fig-multiagency-working",
-    ],
-    "leadership_support": ["sec-topic-2", "fig-working-together-themes"],
-    "turnover": ["sec-topic-2", "fig-working-together-themes"],
+    "siloed_to_multiagency": ["sec-topic-2", "tbl-topic-2-themes", "fig-multiagency-working"],
+    "leadership_support": ["sec-topic-1", "tbl-topic-1-themes", "fig-topic-1-themes"],
+    "turnover": ["sec-topic-2", "tbl-topic-2-themes", "fig-topic-2-themes"],
     "enthusiasm": ["sec-topic-3", "fig-enthusiasm-by-year"],
     "support_access": ["sec-topic-3", "fig-access-to-support", "tbl-wellbeing-model"],
     "release_barriers": ["sec-topic-3", "fig-release-for-support"],
-    "life_chances": ["sec-topic-4", "fig-hope-and-pessimism"],
+    "life_chances": ["sec-topic-4", "tbl-topic-4-themes", "fig-topic-4-themes"],
     "transitions": [
         "sec-topic-4",
         "tbl-transitions-and-education",
@@ -378,14 +374,14 @@ def leadership_support(ctx) -> Finding:
     rows = table[table["theme"] == "theme_leadership_support"] if len(table) else table
     if len(rows) == 0:
         return _finding(
-            2, "leadership_support", no_interviews("leadership_support"), {}, supported=False
+            1, "leadership_support", no_interviews("leadership_support"), {}, supported=False
         )
     share = shown_shares(pooled(rows), not ctx.is_national).iloc[0]["shown"]
     if not share.shown:
         text = not_shown("Senior leadership support in staff interviews", ctx)
-        return _finding(2, "leadership_support", text, share.as_values(), supported=False)
+        return _finding(1, "leadership_support", text, share.as_values(), supported=False)
     text = f"Staff described senior leadership support in {share.text} of their interviews."
-    return _finding(2, "leadership_support", text, share.as_values())
+    return _finding(1, "leadership_support", text, share.as_values())
 
 
 def turnover(ctx) -> Finding:

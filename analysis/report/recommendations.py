@@ -46,7 +46,7 @@ RECOMMENDATIONS: tuple[Recommendation, ...] = (
         "settings cannot on their own lift the deep pessimism about what happens to children "
         "after custody: services in the community, and society more widely, need to share the "
         "same understanding and the same consistency of care if more children are to do well.",
-        ("sec-topic-1", "sec-topic-4", "fig-hope-and-pessimism", "tbl-formulation-coverage"),
+        ("sec-topic-1", "sec-topic-4", "tbl-topic-4-themes", "tbl-formulation-coverage"),
         ("life_chances", "formulation_coverage", "formulation_attendance"),
     ),
     Recommendation(
@@ -58,7 +58,7 @@ RECOMMENDATIONS: tuple[Recommendation, ...] = (
         "the trauma that organisations and the people in them absorb, and the leaders of "
         "different agencies need to act together, so that the change holds across the whole "
         "setting.",
-        ("sec-topic-1", "sec-topic-2", "fig-working-together-themes", "fig-attendance-by-year"),
+        ("sec-topic-1", "tbl-topic-1-themes", "fig-attendance-by-year"),
         ("leadership_support", "formulation_attendance"),
     ),
     Recommendation(
@@ -99,7 +99,7 @@ RECOMMENDATIONS: tuple[Recommendation, ...] = (
         "hold up when a setting is under strain. Practical routes include a standing item on "
         "the agenda of reflective practice or supervision, or building formulations in "
         "supervision of how staff respond to children at difficult times.",
-        ("sec-topic-2", "sec-topic-3", "fig-working-together-themes", "fig-release-for-support"),
+        ("sec-topic-2", "sec-topic-3", "tbl-topic-2-themes", "fig-release-for-support"),
         ("siloed_to_multiagency", "release_barriers"),
     ),
     Recommendation(
@@ -121,7 +121,7 @@ RECOMMENDATIONS: tuple[Recommendation, ...] = (
         "repeating the instability many of these children have already lived through. Settings "
         "should review how they recruit, keep and rotate staff, and work with children on how "
         "the trust built with one member of staff can be handed on when that person moves on.",
-        ("sec-topic-2", "fig-working-together-themes"),
+        ("sec-topic-2", "tbl-topic-2-themes"),
         ("turnover",),
     ),
     Recommendation(

@@ -125,3 +125,78 @@ def attribute_excerpts(
         }
     )
     return result.sort_values(["theme", "excerpt_id"]).reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- groups
+
+
+CHILDREN_GROUP = PARTICIPANT_LABELS["cyp"]
+STAFF_GROUPS = ("Staff, YOI/STC", "Staff, SCH")
+INTERVIEW_GROUPS = (*STAFF_GROUPS, CHILDREN_GROUP)
+
+
+def interview_group(interviews: pd.DataFrame, sites: pd.DataFrame) -> pd.Series:
+    """'Staff, SCH', 'Staff, YOI/STC' or 'Children and young people' per interview.
+
+    Children's interviews are never split by setting (re-identification risk).
+    """
+    grouped = add_reporting_group(interviews, sites)
+    return pd.Series(
+        [
+            CHILDREN_GROUP if participant == "cyp" else f"Staff, {reporting}"
+            for participant, reporting in zip(
+                grouped["participant_group"], grouped["reporting_group"].astype(str), strict=True
+            )
+        ],
+        index=interviews.index,
+        name="group",
+        dtype=object,
+    )
+
+
+def theme_prevalence_by_group(
+    interviews: pd.DataFrame,
+    sites: pd.DataFrame,
+    themes: Sequence[str],
+    by_year: bool = True,
+    staff_only: Sequence[str] = (),
+) -> pd.DataFrame:
+    """Share of interviews coding each theme per interview group (and year), long format.
+
+    Groups are staff in YOI/STC, staff in SCHs and children (never split by setting).
+    Themes in `staff_only` get no children's rows. Rows follow the order of `themes`,
+    then INTERVIEW_GROUPS, then year. Columns: theme, theme_label, group, [year],
+    SHARE_COLUMNS.
+    """
+    _check_themes(interviews, themes)
+    grouped = interviews.assign(group=interview_group(interviews, sites))
+    by = ["group", "year"] if by_year else ["group"]
+    table = theme_prevalence(grouped, themes, by=by)
+    keep = ~(table["theme"].isin(list(staff_only)) & (table["group"] == CHILDREN_GROUP))
+    order = {
+        "theme": {theme: i for i, theme in enumerate(themes)},
+        "group": {group: i for i, group in enumerate(INTERVIEW_GROUPS)},
+    }
+    sort_keys = ["_theme", "_group", *(["year"] if by_year else [])]
+    return (
+        table[keep]
+        .assign(
+            _theme=table["theme"].map(order["theme"]), _group=table["group"].map(order["group"])
+        )
+        .sort_values(sort_keys)
+        .drop(columns=["_theme", "_group"])
+        .reset_index(drop=True)
+    )
+
+
+def meaningful_intervals(
+    table: pd.DataFrame, min_n: int = config.MIN_N_FOR_INTERVAL
+) -> pd.DataFrame:
+    """A share table whose intervals are blanked where fewer than `min_n` interviews count.
+
+    A 95% interval on three or four interviews spans most of 0-100% and says nothing.
+    """
+    small = pd.to_numeric(table["denominator"], errors="coerce").fillna(0) < min_n
+    return table.assign(
+        ci_low=table["ci_low"].where(~small), ci_high=table["ci_high"].where(~small)
+    )
