@@ -23,27 +23,27 @@ THEMES = (
     "theme_siloed_working", "theme_multiagency_working", "theme_leadership_support",
     "theme_release_barriers", "theme_turnover", "theme_hope", "theme_pessimism",
     "theme_voice_in_formulation", "theme_transitions",
-    "theme_leadership_consistency", "theme_central_support", "theme_organisational_complexity",
-    "theme_understanding_behaviour", "theme_self_regulation", "theme_practice_under_pressure",
-    "theme_trusting_relationships", "theme_environmental_safety", "theme_valued_empowered",
+    "theme_consistent_leaders", "theme_central_support", "theme_org_complexity",
+    "theme_understanding", "theme_self_regulation", "theme_under_pressure",
+    "theme_trust", "theme_environmental_safety", "theme_valued_empowered",
     "theme_reflective_space", "theme_codelivered_training", "theme_remote_working",
-    "theme_retention_after_embedding", "theme_making_sense_of_story", "theme_goals_education",
+    "theme_retention", "theme_sense_of_story", "theme_goals_education",
 )  # fmt: skip
 # How each theme leans on the interview's outlook score and on YOI/STC settings.
 OUTLOOK_WEIGHT = {
     "theme_siloed_working": -0.8, "theme_multiagency_working": 0.8,
     "theme_leadership_support": 0.4, "theme_hope": 0.7, "theme_pessimism": -0.6,
-    "theme_leadership_consistency": 0.3, "theme_understanding_behaviour": 0.5,
-    "theme_self_regulation": 0.5, "theme_practice_under_pressure": -0.4,
-    "theme_trusting_relationships": 0.6, "theme_environmental_safety": 0.4,
+    "theme_consistent_leaders": 0.3, "theme_understanding": 0.5,
+    "theme_self_regulation": 0.5, "theme_under_pressure": -0.4,
+    "theme_trust": 0.6, "theme_environmental_safety": 0.4,
     "theme_valued_empowered": 0.7, "theme_reflective_space": 0.5,
-    "theme_making_sense_of_story": 0.6, "theme_goals_education": 0.4,
+    "theme_sense_of_story": 0.6, "theme_goals_education": 0.4,
 }  # fmt: skip
 YOI_STC_WEIGHT = {
     "theme_siloed_working": 0.6, "theme_release_barriers": 0.5,
-    "theme_organisational_complexity": 2.5, "theme_central_support": 0.5,
-    "theme_practice_under_pressure": 0.5, "theme_valued_empowered": -0.4,
-    "theme_leadership_consistency": 0.3,
+    "theme_org_complexity": 2.5, "theme_central_support": 0.5,
+    "theme_under_pressure": 0.5, "theme_valued_empowered": -0.4,
+    "theme_consistent_leaders": 0.3,
 }  # fmt: skip
 SYNTHETIC_PREFIX = "[Synthetic] "
 
@@ -129,7 +129,7 @@ EXCERPTS = {
         "I met the people from my next place before I moved, which helped.",
         "We made a list of what I need on the outside, like a doctor and a bank card.",
     ),
-    ("theme_leadership_consistency", "staff"): (
+    ("theme_consistent_leaders", "staff"): (
         "When the new governor stopped the leaders' reflective group, people read it as the end "
         "of the approach.",
         "It only works if every manager on every shift says the same thing.",
@@ -140,17 +140,17 @@ EXCERPTS = {
         "Hearing how another site solved the same rota problem saved us months.",
         "The network meetings are where I got the confidence to run the sessions myself.",
     ),
-    ("theme_organisational_complexity", "staff"): (
+    ("theme_org_complexity", "staff"): (
         "Four employers on one site means four ways of doing things before we even start.",
         "We rolled it out one landing at a time, and every change of priority stalled it.",
         "Getting every department head to agree took longer than the training itself.",
     ),
-    ("theme_understanding_behaviour", "staff"): (
+    ("theme_understanding", "staff"): (
         "Once you know what happened to him at home, the shouting makes a different kind of sense.",
         "I stopped taking it personally when I understood what the behaviour was telling me.",
         "Knowing her history changed how I read a bad morning.",
     ),
-    ("theme_understanding_behaviour", "cyp"): (
+    ("theme_understanding", "cyp"): (
         "Staff get why I kick off now, they know it's not about them.",
         "My keyworker knows what sets me off and why.",
     ),
@@ -163,17 +163,17 @@ EXCERPTS = {
         "When I'm angry I can go to my room and breathe instead of smashing things.",
         "Staff help me calm down before it gets out of hand.",
     ),
-    ("theme_practice_under_pressure", "staff"): (
+    ("theme_under_pressure", "staff"): (
         "On a bad night with half the staff, the old habits come straight back.",
         "When the unit is on lockdown it's hard to stay curious about why.",
         "Under pressure people fall back on rules rather than relationships.",
     ),
-    ("theme_trusting_relationships", "staff"): (
+    ("theme_trust", "staff"): (
         "The lads come to us first when something's wrong, which never used to happen.",
         "There's more trust both ways, and it shows in small conversations.",
         "We treat them with respect and most of the time we get it back.",
     ),
-    ("theme_trusting_relationships", "cyp"): (
+    ("theme_trust", "cyp"): (
         "Staff actually listen to me here.",
         "There's a couple of staff I trust, I can tell them anything.",
     ),
@@ -203,17 +203,17 @@ EXCERPTS = {
         "During lockdown we couldn't release anyone, so supervision simply stopped.",
         "Video calls kept the formulation meetings going when no visitors were allowed.",
     ),
-    ("theme_retention_after_embedding", "staff"): (
+    ("theme_retention", "staff"): (
         "After years of working this way, people stay; we barely recruit now.",
         "Most of the team have been here since we started the approach, and that keeps it steady.",
         "Staff used to leave within a year; now they stay and train the new ones.",
     ),
-    ("theme_making_sense_of_story", "staff"): (
+    ("theme_sense_of_story", "staff"): (
         "We help them write the next chapter, not just relive the last one.",
         "Making sense of his past was what let him imagine a different future.",
         "Once her story was on paper she could start to decide how it goes on.",
     ),
-    ("theme_making_sense_of_story", "cyp"): (
+    ("theme_sense_of_story", "cyp"): (
         "Talking it all through helped me close that part of my life.",
         "I understand why I did what I did, and I don't want to go back there.",
     ),

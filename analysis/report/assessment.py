@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from analysis import config
-from analysis.display.presentation import format_percent
+from analysis.display.presentation import format_number, format_percent
 from analysis.statistics.proportions import compare_two_proportions, wilson_interval
 
 CONSISTENT = "consistent"
@@ -57,6 +57,12 @@ def not_assessable(claim: str, withheld: bool) -> Assessment:
 
 def _interval_words(estimate: str, low: float, high: float) -> str:
     return f"{estimate} (95% CI {format_percent(low)} to {format_percent(high)})"
+
+
+def _points(proportion: float) -> str:
+    """A difference of proportions in percentage points, signed: '+26', '-59', '0'."""
+    text = format_number(proportion * 100)
+    return text if text.startswith("-") or text == "0" else f"+{text}"
 
 
 def _verdict(low: float, high: float, line: float, direction: int) -> str:
@@ -100,8 +106,8 @@ def assess_difference(
     basis = (
         f"{format_percent(test.first.proportion)} {names[0]}, "
         f"{format_percent(test.second.proportion)} {names[1]}: "
-        f"{test.difference * 100:+.0f} points "
-        f"(95% CI {test.ci_low * 100:+.0f} to {test.ci_high * 100:+.0f})"
+        f"{_points(test.difference)} points "
+        f"(95% CI {_points(test.ci_low)} to {_points(test.ci_high)})"
     )
     return Assessment(_verdict(test.ci_low, test.ci_high, 0.0, direction), claim, basis)
 
@@ -112,7 +118,9 @@ def assess_estimate(
     """A model estimate with its interval: consistent when the interval lies above `line`."""
     if any(math.isnan(v) for v in (estimate, low, high)):
         return not_assessable(claim, withheld=False)
-    basis = words or f"{estimate:.2f} (95% CI {low:.2f} to {high:.2f})"
+    basis = words or (
+        f"{format_number(estimate, 2)} (95% CI {format_number(low, 2)} to {format_number(high, 2)})"
+    )
     return Assessment(_verdict(low, high, line, 1), claim, basis)
 
 

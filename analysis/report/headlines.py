@@ -91,7 +91,7 @@ class ThemeClaim:
 THEME_CLAIMS: dict[str, ThemeClaim] = {
     "leadership_consistency": ThemeClaim(
         1,
-        "theme_leadership_consistency",
+        "theme_consistent_leaders",
         "consistency of leadership",
         "Staff described how consistently leaders across agencies backed the work, or what a "
         "change of leader did to it, in {staff} of their interviews.",
@@ -107,7 +107,7 @@ THEME_CLAIMS: dict[str, ThemeClaim] = {
     ),
     "organisational_complexity": ThemeClaim(
         1,
-        "theme_organisational_complexity",
+        "theme_org_complexity",
         "organisational complexity in YOIs and the STC",
         "Staff in YOIs and the STC described many organisations, leaders and units to bring "
         "along in {yoi} of their interviews, against {sch} in SCHs.",
@@ -117,7 +117,7 @@ THEME_CLAIMS: dict[str, ThemeClaim] = {
     ),
     "understanding_behaviour": ThemeClaim(
         1,
-        "theme_understanding_behaviour",
+        "theme_understanding",
         "understanding behaviour through the child's story",
         "Understanding a child's behaviour in the light of their story was described in "
         "{staff} of staff interviews and {cyp} of children's interviews.",
@@ -144,7 +144,7 @@ THEME_CLAIMS: dict[str, ThemeClaim] = {
     ),
     "practice_under_pressure": ThemeClaim(
         1,
-        "theme_practice_under_pressure",
+        "theme_under_pressure",
         "keeping practice going under pressure",
         "How hard it is to keep this way of working at times of high stress was described in "
         "{staff} of staff interviews.",
@@ -152,7 +152,7 @@ THEME_CLAIMS: dict[str, ThemeClaim] = {
     ),
     "trusting_relationships": ThemeClaim(
         2,
-        "theme_trusting_relationships",
+        "theme_trust",
         "trusting relationships between staff and children",
         "Open, trusting relationships between staff and children were described in {staff} of "
         "staff interviews and {cyp} of children's interviews.",
@@ -186,7 +186,7 @@ THEME_CLAIMS: dict[str, ThemeClaim] = {
     ),
     "retention_after_embedding": ThemeClaim(
         3,
-        "theme_retention_after_embedding",
+        "theme_retention",
         "staff retention after years of embedding",
         "Staff staying longer after years of embedding the approach was described in {sch} of "
         "SCH staff interviews, all at {retention_settings}, and in {yoi} in YOIs and the STC.",
@@ -196,7 +196,7 @@ THEME_CLAIMS: dict[str, ThemeClaim] = {
     ),
     "making_sense_of_story": ThemeClaim(
         4,
-        "theme_making_sense_of_story",
+        "theme_sense_of_story",
         "making sense of the child's story",
         "Working with children to make sense of their story, so that they can picture a "
         "different future, was described in {staff} of staff interviews and {cyp} of "
@@ -222,12 +222,12 @@ EVIDENCE: dict[str, list[str]] = {
     "formulation_attendance": ["sec-topic-1", "fig-attendance-by-year", "tbl-attendance-model"],
     "children_involved": ["sec-topic-1", "fig-children-involvement", "tbl-involvement-recorded"],
     "children_listened_to": ["sec-topic-2", "tbl-children-safety", "fig-children-survey-responses"],
-    "siloed_to_multiagency": ["sec-topic-2", "tbl-topic-2-themes", "fig-multiagency-working"],
+    "siloed_to_multiagency": ["sec-topic-2", "tbl-topic-2-themes", "fig-topic-2-themes"],
     "leadership_support": ["sec-topic-1", "tbl-topic-1-themes", "fig-topic-1-themes"],
     "turnover": ["sec-topic-2", "tbl-topic-2-themes", "fig-topic-2-themes"],
     "enthusiasm": ["sec-topic-3", "fig-enthusiasm-by-year"],
-    "support_access": ["sec-topic-3", "fig-access-to-support", "tbl-wellbeing-model"],
-    "release_barriers": ["sec-topic-3", "fig-release-for-support"],
+    "support_access": ["sec-topic-3", "fig-access-to-support"],
+    "release_barriers": ["sec-topic-3", "tbl-topic-3-themes", "fig-topic-3-themes"],
     "life_chances": ["sec-topic-4", "tbl-topic-4-themes", "fig-topic-4-themes"],
     "transitions": [
         "sec-topic-4",
@@ -834,9 +834,9 @@ def wellbeing(ctx) -> Finding:
     support = [str(r["label"]).removeprefix("Can access ").lower() for r in above_zero]
     smaller = all(r["estimate"] < row["estimate"] for r in above_zero)
     text = (
-        f"Staff who felt valued in their role scored {row['estimate']:.1f} points higher on "
-        f"the wellbeing scale (SWEMWBS; 95% CI {row['ci_low']:.1f} to {row['ci_high']:.1f}), "
-        "other things held fixed."
+        f"Staff who felt valued in their role scored {format_number(row['estimate'], 1)} points "
+        f"higher on the wellbeing scale (SWEMWBS; 95% CI {format_number(row['ci_low'], 1)} to "
+        f"{format_number(row['ci_high'], 1)}), other things held fixed."
     )
     if support:
         text += f" So did staff who could access {join_words(support)}"
@@ -1031,7 +1031,7 @@ def _assess_life_chances(values: dict) -> Assessment:
 
 def _assess_disciplines(values: dict) -> Assessment:
     mean = values.get("mean")
-    words = f"mean {mean:.1f}" if mean is not None else ""
+    words = f"mean {format_number(mean, 1)}" if mean is not None else ""
     return assess.assess_value(
         math.nan if mean is None else float(mean), 2.0, CLAIMS["disciplines"], words
     )
@@ -1040,7 +1040,10 @@ def _assess_disciplines(values: dict) -> Assessment:
 def _assess_value_for_money(values: dict) -> Assessment:
     ratio = values["benefit_cost_ratio"]
     return assess.assess_value(
-        ratio, 1.0, CLAIMS["value_for_money"], f"benefit-cost ratio {ratio:.2f} at mid-points"
+        ratio,
+        1.0,
+        CLAIMS["value_for_money"],
+        f"benefit-cost ratio {format_number(ratio, 2)} at mid-points",
     )
 
 

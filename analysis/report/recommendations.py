@@ -252,26 +252,39 @@ def _finding_line(key: str, finding: Finding | None, verdict: Assessment) -> str
 
 
 def assessed_words(assessed: int, total: int) -> str:
-    """'all three of its findings could be assessed', 'none of its two ...', 'its one ...'."""
+    """'all three of its findings could be assessed', 'two of its three ...', 'its one ...'."""
     if total == 1:
         return f"its one finding {'could' if assessed else 'could not'} be assessed"
     if assessed == total:
-        how_many = "both" if total == 2 else f"all {count_words(total)}"
-    elif assessed == 0:
+        how_many = "both" if total == 2 else f"all {count_words(total)} of"
+        return f"{how_many} its findings could be assessed"
+    how_many = count_words(assessed)
+    if assessed == 0:
         how_many = "neither" if total == 2 else "none"
-    else:
-        how_many = count_words(assessed)
     return f"{how_many} of its {count_words(total)} findings could be assessed"
 
 
-def describe_recommendation(item: EvidencedRecommendation, ctx) -> str:
-    """Markdown for one recommendation: its text, its status, and each finding's verdict."""
+def describe_recommendation(
+    item: EvidencedRecommendation, ctx, shown_under: dict[str, int] | None = None
+) -> str:
+    """Markdown for one recommendation: its text, its status, and each finding's verdict.
+
+    A finding already set out under an earlier recommendation (``shown_under``: finding key
+    to that recommendation's number) is named with its verdict and pointed back to.
+    """
     rec = item.recommendation
+    shown_under = shown_under or {}
     shown = {f.key: f for f in item.supporting}
-    lines = [
-        _finding_line(key, shown.get(key), verdict)
-        for key, verdict in zip(rec.findings, item.assessments, strict=True)
-    ]
+    lines = []
+    for key, verdict in zip(rec.findings, item.assessments, strict=True):
+        if key in shown_under:
+            name = FINDING_NAMES[key][:1].upper() + FINDING_NAMES[key][1:]
+            lines.append(
+                f"{name}: *{VERDICT_WORDS[verdict.verdict]}* (set out under recommendation "
+                f"{shown_under[key]})."
+            )
+        else:
+            lines.append(_finding_line(key, shown.get(key), verdict))
     counted = assessed_words(item.assessed, len(rec.findings))
     status = f"**Evidence in {selection_words(ctx)}: {item.status.lower()}** ({counted}"
     status += f"; {_refs(item.labels)})." if item.labels else ")."
@@ -290,11 +303,16 @@ def recommendation_heading(rec: Recommendation) -> str:
 
 
 def recommendations_markdown(items: Iterable[EvidencedRecommendation], ctx) -> str:
-    """All recommendations as one Markdown block, headings included."""
-    return "\n\n".join(
-        f"{recommendation_heading(item.recommendation)}\n\n{describe_recommendation(item, ctx)}"
-        for item in items
-    )
+    """All recommendations as one Markdown block, headings included; a finding is set out
+    in full under the first recommendation that rests on it."""
+    blocks, shown_under = [], {}
+    for item in items:
+        rec = item.recommendation
+        text = describe_recommendation(item, ctx, dict(shown_under))
+        blocks.append(f"{recommendation_heading(rec)}\n\n{text}")
+        for key in rec.findings:
+            shown_under.setdefault(key, rec.number)
+    return "\n\n".join(blocks)
 
 
 def evidence_table(items: Iterable[EvidencedRecommendation]) -> pd.DataFrame:

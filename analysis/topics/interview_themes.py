@@ -40,16 +40,16 @@ from analysis.topics.economics import count_words
 TOPIC_THEMES: dict[int, tuple[str, ...]] = {
     1: (
         "theme_leadership_support",
-        "theme_leadership_consistency",
+        "theme_consistent_leaders",
         "theme_central_support",
-        "theme_organisational_complexity",
-        "theme_understanding_behaviour",
+        "theme_org_complexity",
+        "theme_understanding",
         "theme_self_regulation",
         "theme_voice_in_formulation",
-        "theme_practice_under_pressure",
+        "theme_under_pressure",
     ),
     2: (
-        "theme_trusting_relationships",
+        "theme_trust",
         "theme_environmental_safety",
         "theme_siloed_working",
         "theme_multiagency_working",
@@ -61,39 +61,39 @@ TOPIC_THEMES: dict[int, tuple[str, ...]] = {
         "theme_codelivered_training",
         "theme_release_barriers",
         "theme_remote_working",
-        "theme_retention_after_embedding",
+        "theme_retention",
     ),
     4: (
         "theme_pessimism",
         "theme_hope",
-        "theme_making_sense_of_story",
+        "theme_sense_of_story",
         "theme_transitions",
         "theme_goals_education",
     ),
     # The benefits the economic analysis values rest on these staff accounts (shown in the
     # topic 2 and 3 chapters; the topic 5 chapter refers to them).
-    5: ("theme_valued_empowered", "theme_turnover", "theme_retention_after_embedding"),
+    5: ("theme_valued_empowered", "theme_turnover", "theme_retention"),
 }
 # Where each topic 5 theme is shown in full.
 SHOWN_IN = {
     "theme_valued_empowered": "sec-topic-3-interviews",
     "theme_turnover": "sec-topic-2-interviews",
-    "theme_retention_after_embedding": "sec-topic-3-interviews",
+    "theme_retention": "sec-topic-3-interviews",
 }
 # Themes about staff's own work and organisation: children's interviews are not shown for them.
 STAFF_ONLY = frozenset(
     {
         "theme_leadership_support",
-        "theme_leadership_consistency",
+        "theme_consistent_leaders",
         "theme_central_support",
-        "theme_organisational_complexity",
-        "theme_practice_under_pressure",
+        "theme_org_complexity",
+        "theme_under_pressure",
         "theme_valued_empowered",
         "theme_reflective_space",
         "theme_codelivered_training",
         "theme_release_barriers",
         "theme_remote_working",
-        "theme_retention_after_embedding",
+        "theme_retention",
     }
 )
 GROUP_PROSE = {
@@ -378,7 +378,7 @@ def describe_benefit_accounts(
     phrases = {
         "theme_valued_empowered": "described feeling valued and empowered",
         "theme_turnover": "described staff turnover and its cost to relationships",
-        "theme_retention_after_embedding": (
+        "theme_retention": (
             "described staff staying longer after years of embedding the approach, all at "
             f"{retention_settings}"
         ),

@@ -58,13 +58,13 @@ def test_theme_counts_are_the_rounded_target_shares_for_any_seed_and_scale(seed,
 def test_bundled_interviews_carry_the_target_counts(bundled_tables):
     interviews = bundled_tables["interviews"]
     assert _theme_counts(interviews)[("theme_central_support", "staff", 1)] == round(0.25 * 53)
-    assert _theme_counts(interviews)[("theme_trusting_relationships", "cyp", 3)] == 3
+    assert _theme_counts(interviews)[("theme_trust", "cyp", 3)] == 3
 
 
 def test_retention_after_embedding_is_coded_only_at_its_one_sch(bundled_tables):
     interviews = bundled_tables["interviews"]
-    coded = interviews.loc[interviews["theme_retention_after_embedding"], "site_id"]
-    assert set(coded) == set(THEME_SITES["theme_retention_after_embedding"])
+    coded = interviews.loc[interviews["theme_retention"], "site_id"]
+    assert set(coded) == set(THEME_SITES["theme_retention"])
     sites = bundled_tables["sites"].set_index("site_id")
     assert set(sites.loc[list(set(coded)), "setting_type"]) == {"SCH"}
 
@@ -82,7 +82,7 @@ def _staff_share_by_group(bundled_tables, theme: str) -> pd.Series:
 
 
 def test_organisational_complexity_is_mostly_a_yoi_stc_theme(bundled_tables):
-    share = _staff_share_by_group(bundled_tables, "theme_organisational_complexity")
+    share = _staff_share_by_group(bundled_tables, "theme_org_complexity")
     assert share["YOI/STC"] > 2 * share["SCH"]
 
 
@@ -98,11 +98,11 @@ def test_staff_only_themes_never_appear_in_childrens_interviews(bundled_tables):
     "theme",
     [
         "theme_self_regulation",
-        "theme_understanding_behaviour",
-        "theme_trusting_relationships",
+        "theme_understanding",
+        "theme_trust",
         "theme_valued_empowered",
         "theme_central_support",
-        "theme_leadership_consistency",
+        "theme_consistent_leaders",
     ],
 )
 def test_themes_the_evaluation_saw_grow_are_described_more_in_year_three(bundled_tables, theme):

@@ -84,11 +84,9 @@ def test_turning_the_leadership_evidence_around_turns_recommendation_two_against
     ctx = ChapterContext.load()
     interviews = ctx.interviews.copy()
     staff = interviews["participant_group"] == "staff"
-    interviews.loc[staff, ["theme_leadership_support", "theme_leadership_consistency"]] = False
+    interviews.loc[staff, ["theme_leadership_support", "theme_consistent_leaders"]] = False
     # organisational complexity described by SCH staff, not by YOI/STC staff
-    interviews.loc[staff, "theme_organisational_complexity"] = interviews.loc[
-        staff, "setting_type"
-    ].eq("SCH")
+    interviews.loc[staff, "theme_org_complexity"] = interviews.loc[staff, "setting_type"].eq("SCH")
     assert _statuses(ChapterContext.load())[2] == assessment.STATUS_CONSISTENT
     assert _statuses(flipped(ctx, "interviews", interviews))[2] == assessment.STATUS_AGAINST
 

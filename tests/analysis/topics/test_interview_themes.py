@@ -34,13 +34,13 @@ def test_every_topic_theme_is_in_the_codebook_and_every_theme_has_a_topic():
     "topic,theme",
     [
         (1, "theme_self_regulation"),
-        (1, "theme_leadership_consistency"),
+        (1, "theme_consistent_leaders"),
         (1, "theme_central_support"),
         (2, "theme_environmental_safety"),
         (3, "theme_valued_empowered"),
         (3, "theme_remote_working"),
-        (3, "theme_retention_after_embedding"),
-        (4, "theme_making_sense_of_story"),
+        (3, "theme_retention"),
+        (4, "theme_sense_of_story"),
     ],
 )
 def test_the_evaluations_themes_are_presented_in_their_topic(topic, theme):
@@ -135,7 +135,7 @@ def test_excerpts_attribute_staff_by_setting_group_and_children_never_by_setting
 
 def test_topic_five_points_to_the_chapters_that_show_the_benefit_themes(ctx):
     _, pooled = _tables(ctx, 5)
-    where = it.settings_describing(ctx.interviews, "theme_retention_after_embedding")
+    where = it.settings_describing(ctx.interviews, "theme_retention")
     text = it.describe_benefit_accounts(pooled, where)
     assert where == "one SCH"
     assert "@sec-topic-3-interviews" in text and "@sec-topic-2-interviews" in text
