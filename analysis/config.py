@@ -35,6 +35,15 @@ SDC_SMALL_GROUP = 20
 # Smallest group a model is fitted to; smaller groups are "not estimated (n too small)"
 MIN_N_FOR_MODEL = 30
 
+# Interview themes: a 95% interval is shown only on at least this many interviews
+MIN_N_FOR_INTERVAL = 10
+
+# Evidence status: the lines a finding's 95% interval is tested against
+MAJORITY_SHARE = 0.5  # "most"
+COMMON_THEME_SHARE = 0.25  # a "common" interview theme: at least one interview in four
+SOME_THEME_SHARE = 0.10  # a theme "some" describe: at least one interview in ten
+COMPLETE_RETURNS_SHARE = 0.9  # administrative returns are patchy below nine cases in ten
+
 # Economics defaults (GBP)
 DEFAULT_WTP = 30_000.0
 ALTERNATIVE_WTP = 20_000.0

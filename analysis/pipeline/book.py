@@ -56,9 +56,30 @@ class Book:
         raise ParameterError(f"unknown chapter {chapter_id!r}; valid chapters: {valid}")
 
 
-def read_book(path: Path = QUARTO_CONFIG) -> Book:
-    """Parse `_quarto.yml` into a Book."""
+# What another book (a site's) takes from `_quarto.yml` when it does not set it, so that the
+# synthetic-data notice and the author line each have one source.
+SHARED_KEYS = ("data-notice",)
+SHARED_BOOK_KEYS = ("author",)
+
+
+def book_config(path: Path = QUARTO_CONFIG) -> dict:
+    """The parsed book file; a book other than `_quarto.yml` takes the shared keys it lacks
+    from `_quarto.yml`."""
     config = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if Path(path).resolve() != QUARTO_CONFIG.resolve():
+        national = yaml.safe_load(QUARTO_CONFIG.read_text(encoding="utf-8"))
+        for key in SHARED_KEYS:
+            if key in national:
+                config.setdefault(key, national[key])
+        for key in SHARED_BOOK_KEYS:
+            if key in national.get("book", {}):
+                config["book"].setdefault(key, national["book"][key])
+    return config
+
+
+def read_book(path: Path = QUARTO_CONFIG) -> Book:
+    """Parse `_quarto.yml` (or another book file, see `book_config`) into a Book."""
+    config = book_config(path)
     book = config["book"]
     chapters = [_chapter(entry, appendix=False) for entry in book.get("chapters", [])]
     chapters += [_chapter(entry, appendix=True) for entry in book.get("appendices", [])]

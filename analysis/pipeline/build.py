@@ -19,10 +19,12 @@ from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from analysis.config import BOOK_DIR, BUILD_DIR, PROJECT_ROOT, SETTING_TYPES, YEARS
 from analysis.errors import BuildError, DataError, ParameterError
 from analysis.pipeline import publish as publishing
-from analysis.pipeline.book import Book, Chapter, read_book
+from analysis.pipeline.book import Book, Chapter, book_config, read_book
 from analysis.pipeline.cache import (
     CacheKey,
     Manifest,
@@ -445,8 +447,9 @@ class Builder:
         project = self.scope_dir(site) / "project"
         parts = [self.renderer.name, self.renderer.version, ",".join(self.options.formats)]
         parts.append(self.code)
-        book_file = PROJECT_ROOT / "_quarto.yml" if site is None else SITE_BOOK
-        parts.append(file_sha256(book_file))  # titles, notice, formats
+        parts.append(file_sha256(PROJECT_ROOT / "_quarto.yml"))  # titles, notice, formats
+        if site is not None:
+            parts.append(file_sha256(SITE_BOOK))
         for chapter in self.book_for(site).chapters:
             path = project / chapter.build_path
             parts.append(f"{chapter.id}:{file_sha256(path) if path.exists() else 'missing'}")
@@ -487,8 +490,9 @@ class Builder:
         project.mkdir(parents=True, exist_ok=True)
         for name in PROJECT_FILES:
             shutil.copy2(PROJECT_ROOT / name, project / name)
-        if site is not None:
-            shutil.copy2(SITE_BOOK, project / "_quarto.yml")
+        if site is not None:  # the site book, with the notice and authors of _quarto.yml
+            config = yaml.safe_dump(book_config(SITE_BOOK), sort_keys=False, allow_unicode=True)
+            (project / "_quarto.yml").write_text(config, encoding="utf-8")
         for chapter in self.book_for(site).chapters:
             if not chapter.is_notebook:
                 (project / chapter.build_path).parent.mkdir(parents=True, exist_ok=True)

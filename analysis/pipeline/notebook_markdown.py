@@ -20,6 +20,7 @@ from analysis.pipeline.book import Book, Chapter
 CELL_OPTION = re.compile(r"^#\|\s?(.*)$")
 CROSS_REF = re.compile(r"(?<![\w\\])@((?:fig|tbl|sec)-[A-Za-z0-9_-]+)")
 HEADING = re.compile(r"^(#)\s+(.*?)\s*(\{[^}]*\})?\s*$")
+SUBHEADING = re.compile(r"^(#{2,6})\s+(.*?)\s*(\{[^}]*\})?\s*$")
 
 
 @dataclass
@@ -57,6 +58,8 @@ def book_markdown(book: Book, sources: dict[str, Path]) -> MarkdownBook:
         elif chapter.appendix:
             appendix_number += 1
             label = chr(ord("A") + appendix_number - 1)
+        elif _unnumbered(chapter, sources[chapter.id]):
+            label = ""  # an unnumbered chapter such as the references
         else:
             chapter_number += 1
             label = str(chapter_number)
@@ -133,6 +136,17 @@ def _chapter_markdown(chapter: Chapter, path: Path, label: str, book: MarkdownBo
     return _number_chapter_heading(text, chapter, label, book)
 
 
+def _unnumbered(chapter: Chapter, path: Path) -> bool:
+    """True for a Markdown chapter whose heading is marked `.unnumbered` (e.g. references)."""
+    if chapter.is_notebook:
+        return False
+    for line in path.read_text(encoding="utf-8").splitlines():
+        match = HEADING.match(line)
+        if match:
+            return ".unnumbered" in (match.group(3) or "")
+    return False
+
+
 def _strip_front_matter(text: str) -> str:
     if text.startswith("---"):
         end = text.find("\n---", 3)
@@ -159,12 +173,35 @@ def _number_chapter_heading(text: str, chapter: Chapter, label: str, book: Markd
         else:
             book.numbers[ident] = f"Chapter {label}"
             lines[i] = f"# {title} {{#{ident}}}"
+        _number_sections(lines[i + 1 :], label if label and not chapter.appendix else "", book)
         break
     if chapter.appendix or not label:
         # Preface and appendix sections are unnumbered; appendix sections stay out of the contents.
         classes = ".unnumbered .unlisted" if chapter.appendix else ".unnumbered"
         lines = [_unnumber_subheading(line, classes) for line in lines]
     return "\n".join(lines)
+
+
+def _number_sections(lines: list[str], chapter_label: str, book: MarkdownBook) -> None:
+    """Register `{#sec-...}` ids of a chapter's sections: 'Section 4.5' as pandoc numbers them
+    (unnumbered headings do not count), or the section's title where it has no number."""
+    counters = [0] * 7
+    fenced = False
+    for line in lines:
+        if line.lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
+        match = SUBHEADING.match(line)
+        if fenced or not match:
+            continue
+        level, title, attrs = len(match.group(1)), match.group(2), match.group(3) or ""
+        numbered = bool(chapter_label) and ".unnumbered" not in attrs
+        if numbered:
+            counters[level] += 1
+            counters[level + 1 :] = [0] * (len(counters) - level - 1)
+        ident = re.search(r"#(sec-[\w-]+)", attrs)
+        if ident:
+            path = ".".join(str(n) for n in counters[2 : level + 1])
+            book.numbers[ident.group(1)] = f"Section {chapter_label}.{path}" if numbered else title
 
 
 def _unnumber_subheading(line: str, classes: str) -> str:

@@ -130,6 +130,7 @@ def metadata_file(
         "lang": book.config.get("lang", "en-GB"),
         "toc-title": "Contents",
         "data-notice": book.config.get("data-notice", ""),
+        "link-citations": bool(book.config.get("link-citations", False)),
         "related": site_links(metadata.get("site")),
         "colophon": _colophon(renderer, metadata),
     }

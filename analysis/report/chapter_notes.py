@@ -1,13 +1,16 @@
-"""Prose every evaluation chapter shares: what is in scope, and the limitations.
+"""Each evaluation chapter's own scope and data limitations, from the sources it uses.
 
-Numbers (thresholds, interview counts) come from config and the data in scope,
-never typed into a notebook.
+Numbers (thresholds, counts) come from config and the data in scope, never typed into a
+notebook. The limits every chapter shares are stated once, in the methods chapter.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from analysis import config
 from analysis.display.presentation import bullet_list, format_count
+from analysis.errors import ParameterError
 from analysis.statistics.proportions import release_count, year_words
 from analysis.statistics.reporting_groups import GROUP_WORDS
 
@@ -41,63 +44,107 @@ def needs_disclosure_control(ctx) -> bool:
     return in_scope["site_id"].nunique() < 2
 
 
-def describe_scope(ctx) -> str:
-    """What this run of the chapter covers, and how small numbers are protected."""
-    years = _join([year_words(y) for y in ctx.years])
-    settings = _join([SETTING_NAMES[s] for s in ctx.setting_types])
-    if ctx.is_national:
-        text = (
-            f"This is the national report: all sites, {years}, in {settings}. Results are "
-            "reported for two setting groups, YOIs with the STC (YOI/STC) and SCHs; the single "
-            "STC is always reported together with the YOIs."
+# The data sources a chapter may draw on, as ChapterContext names them.
+SOURCES = ("admin", "staff_survey", "cyp_survey", "interviews")
+
+
+def _count(ctx, value: int) -> str:
+    return format_count(release_count(int(value), protect=needs_disclosure_control(ctx)))
+
+
+def _source_words(ctx, source: str) -> str:
+    """'1,270 administrative cases from 18 sites', '897 staff surveys', ..."""
+    if source == "admin":
+        sites = ctx.admin["site_id"].nunique()
+        where = f" from {sites} sites" if ctx.is_national else ""
+        return f"{_count(ctx, len(ctx.admin))} administrative cases{where}"
+    if source == "staff_survey":
+        return f"{_count(ctx, len(ctx.staff_survey))} staff surveys"
+    if source == "cyp_survey":
+        return f"{_count(ctx, len(ctx.cyp_survey))} children's surveys"
+    interviews = ctx.interviews
+    if interviews.empty:
+        return "no interviews (interviews took place at the case-study sites only)"
+    staff = int((interviews["participant_group"] == "staff").sum())
+    if needs_disclosure_control(ctx):  # each count rounded on its own: no total beside them
+        return (
+            f"{_count(ctx, staff)} staff interviews and "
+            f"{_count(ctx, len(interviews) - staff)} interviews with children"
         )
-        if needs_disclosure_control(ctx):
-            text += (
-                " The setting types chosen leave a single site, so small numbers are "
-                f"protected as in a site report: {disclosure_rule()}."
-            )
-    else:
+    return (
+        f"{_count(ctx, len(interviews))} interviews at the case-study sites "
+        f"({_count(ctx, staff)} with staff, {_count(ctx, len(interviews) - staff)} with children)"
+    )
+
+
+def describe_scope(ctx, sources: Sequence[str] = SOURCES) -> str:
+    """What this chapter draws on in scope, and what the selection leaves out.
+
+    Every count comes from the data in scope (disclosure-controlled below national level);
+    a site report says which site it is and where the protection of small numbers is set out.
+    """
+    unknown = [s for s in sources if s not in SOURCES]
+    if unknown:
+        raise ParameterError(f"unknown data source(s) {unknown}; expected some of {SOURCES}")
+    text = f"This chapter draws on {_join([_source_words(ctx, s) for s in sources])}."
+    if tuple(ctx.years) != config.YEARS:
+        text += f" It covers {_join([year_words(y) for y in ctx.years])} only."
+    if set(ctx.setting_types) != set(config.SETTING_TYPES):
+        text += f" It covers {_join([SETTING_NAMES[s] for s in ctx.setting_types])} only."
+    if not ctx.is_national:
         group = ctx.sites.set_index("site_id").loc[ctx.site, "reporting_group"]
-        text = (
-            f"This is the site report for {ctx.site}, one of the {GROUP_WORDS[str(group)]} "
-            f"(reporting group {group}), covering {years}. To protect the people behind small "
-            f"numbers, {disclosure_rule()}."
+        text += (
+            f" This is the report for site {ctx.site}, one of the {GROUP_WORDS[str(group)]}; "
+            "small numbers are protected (@sec-methods-disclosure)."
+        )
+    elif needs_disclosure_control(ctx):
+        text += (
+            " The setting types chosen leave a single site, so small numbers are protected as in "
+            f"a site report: {disclosure_rule()}."
         )
     return text
 
 
-def pandemic_limitation(ctx) -> str:
-    """The COVID-19 limitation, placed in the evaluation years by the schema's year definition."""
-    from analysis.report.methods import (
-        describe_pandemic_periods,
-        pandemic_arrival_year,
-        pandemic_periods,
-    )
+def pandemic_limitation(ctx, sources: Sequence[str] = SOURCES) -> str:
+    """The COVID-19 limitation for one chapter: what the pandemic did to the data it uses.
 
+    When the pandemic came, by the schema's evaluation years, is said once in the methods;
+    here each source's count in the last pandemic year is set against the first year in scope.
+    """
+    from analysis.report.methods import pandemic_periods
+
+    start = _month(config.PANDEMIC_START)
     periods = pandemic_periods(ctx)
-    arrival = pandemic_arrival_year()
-    start = f"{year_words(arrival)} on" if arrival else "the evaluation"
     if not periods:
-        return (
-            f"**COVID-19 from {start}.** The pandemic reached England in "
-            f"{_month(config.PANDEMIC_START)}, after the years in this selection."
-        )
-    interviews = ctx.interviews
-    last = periods[-1].year
-    cyp = int(((interviews["participant_group"] == "cyp") & (interviews["year"] == last)).sum())
-    shown = format_count(release_count(cyp, protect=needs_disclosure_control(ctx)))
-    limited = (
-        f"it limited data collection (there were {shown} interviews with children and young "
-        f"people in {year_words(last)} in scope)"
-        if len(interviews)
-        else "it limited data collection, especially interviews with children and young people"
-    )
-    return (
-        f"**COVID-19 from {start}.** The pandemic reached England in "
-        f"{_month(config.PANDEMIC_START)} and covered {describe_pandemic_periods(periods)}: "
-        f"{limited}, and it changed the context of care; figures from "
-        f"{_month(config.PANDEMIC_START)} onwards should be read with that in mind."
-    )
+        return f"**COVID-19.** The pandemic reached England in {start}, after the years in scope."
+    text = f"**COVID-19.** The pandemic reached England in {start} (@sec-methods)."
+    first, last = min(ctx.years), periods[-1].year
+    counts = _year_counts(ctx, sources, first, last) if first != last else []
+    if counts:
+        text += f" In this chapter's data, {year_words(last)} has {_join(counts)}."
+    return text
+
+
+def _year_counts(ctx, sources: Sequence[str], first: int, last: int) -> list[str]:
+    """'233 staff surveys against 383 in year one', for the sources used (suppressed
+    pairs left out)."""
+    tables = []
+    if "admin" in sources:
+        tables.append(("administrative cases", ctx.admin))
+    if "staff_survey" in sources:
+        tables.append(("staff surveys", ctx.staff_survey))
+    if "cyp_survey" in sources:
+        tables.append(("children's surveys", ctx.cyp_survey))
+    if "interviews" in sources and len(ctx.interviews):
+        groups = ctx.interviews["participant_group"]
+        tables.append(("staff interviews", ctx.interviews[groups == "staff"]))
+        tables.append(("interviews with children", ctx.interviews[groups == "cyp"]))
+    counts = []
+    for name, frame in tables:
+        now, before = (_count(ctx, (frame["year"] == y).sum()) for y in (last, first))
+        if config.SDC_SYMBOL not in (now, before):
+            counts.append(f"{now} {name} against {before} in {year_words(first)}")
+    return counts
 
 
 def _month(month: str) -> str:
@@ -106,23 +153,17 @@ def _month(month: str) -> str:
     return pd.Timestamp(month).strftime("%B %Y")
 
 
-def describe_limitations(ctx) -> str:
-    """The limitations every evaluation chapter carries, as a bullet list."""
-    items = [
-        "**Repeated cross-sections.** The staff surveys and the interviews sampled staff and "
-        "children afresh each year; the same person may have taken part in more than one year, "
-        "but answers are not linked. Differences between years compare different groups of "
-        "people, so they are tested as independent samples and are not changes within people.",
-        pandemic_limitation(ctx),
-        "**Associations, not effects.** There was no comparison group, so changes over time "
-        "cannot be attributed to the Framework alone.",
-    ]
+def describe_limitations(ctx, sources: Sequence[str] = SOURCES) -> str:
+    """This chapter's limitations that come from the data it uses, as a bullet list.
+
+    The limits of the design that every chapter shares (repeated cross-sections, no comparison
+    group) are stated once, in the methods; each chapter adds its own in its notebook.
+    """
+    items = [pandemic_limitation(ctx, sources)]
     if needs_disclosure_control(ctx):
         items.append(
-            "**Small numbers.** A single site has few surveys, cases and interviews: "
-            f"{disclosure_rule()}. Intervals are wide and a site's figures can move a lot "
-            "between years by chance; "
-            "models that cannot be estimated reliably are reported as not estimated."
+            "**Small numbers.** A single site has few surveys, cases and interviews, so its "
+            "intervals are wide and its figures can move between years by chance."
         )
     if tuple(ctx.years) != config.YEARS:
         items.append(

@@ -4,12 +4,15 @@ Every finding is built by calling the topic modules (formulations, relational_sa
 staff_care, life_chances, economics) on the chapter's data: its numbers live in
 ``Finding.values`` and its sentence is written from them, never typed. Below national
 level, shares go through disclosure control first; a finding whose evidence is missing
-or too small to publish says so and is marked ``supported=False``.
+or too small to publish says so and is marked ``supported=False``. Each finding also
+carries an ``Assessment`` (``analysis.report.assessment``): whether the numbers in scope bear
+out what the evaluation reported, from their direction, size and 95% interval.
 """
 
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -24,10 +27,19 @@ from analysis.display.presentation import (
     format_number,
     format_percent,
 )
+from analysis.report import assessment as assess
+from analysis.report.assessment import Assessment
 from analysis.statistics.proportions import release_shares, year_words
-from analysis.statistics.reporting_groups import GROUP_WORDS, REPORTING_GROUPS
+from analysis.statistics.reporting_groups import GROUP_WORDS, REPORTING_GROUPS, add_reporting_group
 from analysis.statistics.themes import theme_prevalence
-from analysis.topics import economics, formulations, life_chances, relational_safety, staff_care
+from analysis.topics import (
+    economics,
+    formulations,
+    interview_themes,
+    life_chances,
+    relational_safety,
+    staff_care,
+)
 
 TOO_SMALL = "numbers too small to publish"
 INTERVIEW_SITES = "interviews took place at five case-study sites"
@@ -41,6 +53,8 @@ class Finding:
     ``evidence`` holds Quarto labels (``sec-topic-1``, ``fig-...``, ``tbl-...``) of the
     chapter sections, figures and tables that show it. ``supported`` is False when the
     data in scope cannot support the finding (missing, or suppressed by disclosure control).
+    ``assessment`` says whether the numbers bear out the evaluation's claim (None for a
+    finding that only describes, such as the QALY threshold).
     """
 
     topic: int
@@ -49,6 +63,156 @@ class Finding:
     values: dict
     evidence: list[str]
     supported: bool = True
+    assessment: Assessment | None = None
+
+
+@dataclass(frozen=True)
+class ThemeClaim:
+    """A finding read from one interview theme: what it says and what the evaluation claimed.
+
+    ``text`` is a template over the shares shown: ``{staff}`` (all staff interviews),
+    ``{cyp}`` (children's), ``{yoi}`` and ``{sch}`` (staff by setting group). With
+    ``higher``, the claim is that staff in that setting group describe the theme more often
+    than the other group; otherwise that each of ``groups`` describes it in at least
+    ``level`` of interviews. ``year`` limits the finding to one evaluation year.
+    """
+
+    topic: int
+    theme: str
+    name: str
+    text: str
+    claim: str
+    groups: tuple[str, ...] = ("staff",)
+    level: float = config.COMMON_THEME_SHARE
+    higher: str | None = None
+    year: int | None = None
+
+
+THEME_CLAIMS: dict[str, ThemeClaim] = {
+    "leadership_consistency": ThemeClaim(
+        1,
+        "theme_consistent_leaders",
+        "consistency of leadership",
+        "Staff described how consistently leaders across agencies backed the work, or what a "
+        "change of leader did to it, in {staff} of their interviews.",
+        "consistency of leadership is a common theme in staff interviews",
+    ),
+    "central_support": ThemeClaim(
+        1,
+        "theme_central_support",
+        "support from the central team and other settings",
+        "Support from the central implementation team and from staff of other settings was "
+        "described in {staff} of staff interviews.",
+        "central and peer support is a common theme in staff interviews",
+    ),
+    "organisational_complexity": ThemeClaim(
+        1,
+        "theme_org_complexity",
+        "organisational complexity in YOIs and the STC",
+        "Staff in YOIs and the STC described many organisations, leaders and units to bring "
+        "along in {yoi} of their interviews, against {sch} in SCHs.",
+        "staff in YOIs and the STC describe organisational complexity more often than staff "
+        "in SCHs",
+        higher="YOI/STC",
+    ),
+    "understanding_behaviour": ThemeClaim(
+        1,
+        "theme_understanding",
+        "understanding behaviour through the child's story",
+        "Understanding a child's behaviour in the light of their story was described in "
+        "{staff} of staff interviews and {cyp} of children's interviews.",
+        "understanding behaviour is a common theme in staff and children's interviews",
+        groups=("staff", "cyp"),
+    ),
+    "self_regulation": ThemeClaim(
+        1,
+        "theme_self_regulation",
+        "children's self-regulation and staff de-escalating",
+        "Staff helping children manage their emotions, de-escalating situations, and children "
+        "regulating themselves better were described in {staff} of staff interviews and "
+        "{cyp} of children's interviews.",
+        "self-regulation and de-escalation is a common theme in staff and children's interviews",
+        groups=("staff", "cyp"),
+    ),
+    "voice_in_formulation": ThemeClaim(
+        1,
+        "theme_voice_in_formulation",
+        "children's voice in their formulation",
+        "Children described having a say in their formulation in {cyp} of their interviews.",
+        "children's voice is a common theme in children's interviews",
+        groups=("cyp",),
+    ),
+    "practice_under_pressure": ThemeClaim(
+        1,
+        "theme_under_pressure",
+        "keeping practice going under pressure",
+        "How hard it is to keep this way of working at times of high stress was described in "
+        "{staff} of staff interviews.",
+        "practice under pressure is a common theme in staff interviews",
+    ),
+    "trusting_relationships": ThemeClaim(
+        2,
+        "theme_trust",
+        "trusting relationships between staff and children",
+        "Open, trusting relationships between staff and children were described in {staff} of "
+        "staff interviews and {cyp} of children's interviews.",
+        "trusting relationships are a common theme in staff and children's interviews",
+        groups=("staff", "cyp"),
+    ),
+    "environmental_safety": ThemeClaim(
+        2,
+        "theme_environmental_safety",
+        "environmental safety",
+        "A calmer, safer environment was described in {staff} of staff interviews.",
+        "some staff describe a safer environment",
+        level=config.SOME_THEME_SHARE,
+    ),
+    "valued_empowered": ThemeClaim(
+        3,
+        "theme_valued_empowered",
+        "staff feeling valued and empowered",
+        "Staff described feeling valued and empowered by training, supervision, reflective "
+        "practice or a say in decisions in {staff} of their interviews.",
+        "feeling valued and empowered is a common theme in staff interviews",
+    ),
+    "remote_working": ThemeClaim(
+        3,
+        "theme_remote_working",
+        "remote working during the pandemic",
+        "In year three, during the pandemic, {staff} of staff interviews described support "
+        "delivered remotely.",
+        "remote working is a common theme in year-three staff interviews",
+        year=3,
+    ),
+    "retention_after_embedding": ThemeClaim(
+        3,
+        "theme_retention",
+        "staff retention after years of embedding",
+        "Staff staying longer after years of embedding the approach was described in {sch} of "
+        "SCH staff interviews, all at {retention_settings}, and in {yoi} in YOIs and the STC.",
+        "SCH staff describe better retention after years of embedding more often than staff "
+        "in YOIs and the STC",
+        higher="SCH",
+    ),
+    "making_sense_of_story": ThemeClaim(
+        4,
+        "theme_sense_of_story",
+        "making sense of the child's story",
+        "Working with children to make sense of their story, so that they can picture a "
+        "different future, was described in {staff} of staff interviews and {cyp} of "
+        "children's interviews.",
+        "making sense of the child's story is a common theme in staff interviews",
+    ),
+    "goals_education": ThemeClaim(
+        4,
+        "theme_goals_education",
+        "goals, education and employment",
+        "Goals, education and employment were described in {staff} of staff interviews and "
+        "{cyp} of children's interviews.",
+        "goals, education and employment are a common theme in staff and children's interviews",
+        groups=("staff", "cyp"),
+    ),
+}
 
 
 # Where each finding is shown in the topic chapters: its section, and only the figures and
@@ -56,24 +220,34 @@ class Finding:
 # the same measure split another way, is not evidence for the number; tests check this).
 EVIDENCE: dict[str, list[str]] = {
     "formulation_coverage": ["sec-topic-1", "tbl-formulation-coverage"],
-    "disciplines": ["sec-topic-1"],
-    "formulation_attendance": ["sec-topic-1", "fig-attendance-by-year"],
-    "children_involved": ["sec-topic-1", "tbl-children-involvement"],
-    "children_listened_to": ["sec-topic-2", "tbl-children-safety"],
-    "siloed_to_multiagency": ["sec-topic-2", "fig-working-together-themes"],
-    "leadership_support": ["sec-topic-2", "fig-working-together-themes"],
-    "turnover": ["sec-topic-2", "tbl-turnover"],
+    "disciplines": ["sec-topic-1", "fig-disciplines-at-formulation-meetings"],
+    "formulation_attendance": ["sec-topic-1", "fig-attendance-by-year", "tbl-attendance-model"],
+    "children_involved": ["sec-topic-1", "tbl-children-involvement", "tbl-involvement-recorded"],
+    "children_listened_to": ["sec-topic-2", "tbl-children-safety", "fig-children-survey-responses"],
+    "siloed_to_multiagency": ["sec-topic-2", "tbl-topic-2-themes", "fig-topic-2-themes"],
+    "leadership_support": ["sec-topic-1", "tbl-topic-1-themes", "fig-topic-1-themes"],
+    "turnover": ["sec-topic-2", "tbl-topic-2-themes", "fig-topic-2-themes"],
     "enthusiasm": ["sec-topic-3", "tbl-enthusiasm-by-year"],
-    "support_access": ["sec-topic-3"],
-    "release_barriers": ["sec-topic-3"],
-    "life_chances": ["sec-topic-4", "fig-hope-and-pessimism"],
+    "support_access": ["sec-topic-3", "fig-access-to-support"],
+    "release_barriers": ["sec-topic-3", "tbl-topic-3-themes", "fig-topic-3-themes"],
+    "life_chances": ["sec-topic-4", "tbl-topic-4-themes", "fig-topic-4-themes"],
     "transitions": [
         "sec-topic-4",
         "tbl-transitions-and-education",
         "fig-transitions-and-education",
     ],
-    "value_for_money": ["sec-topic-5", "tbl-economic-inputs"],
-    "qaly_threshold": ["sec-topic-5", "tbl-qaly-thresholds"],
+    "value_for_money": ["sec-topic-5", "tbl-economic-inputs", "fig-tornado-net-benefit"],
+    "qaly_threshold": ["sec-topic-5", "tbl-qaly-thresholds", "fig-ceac"],
+    "administrative_returns": ["sec-topic-1", "tbl-formulation-coverage"],
+    "wellbeing": ["sec-topic-3", "tbl-wellbeing-model"],
+    **{
+        key: [
+            f"sec-topic-{c.topic}-interviews",
+            f"tbl-topic-{c.topic}-themes",
+            f"fig-topic-{c.topic}-themes",
+        ]
+        for key, c in THEME_CLAIMS.items()
+    },
 }
 
 # What each finding is about, as prose names it ("the finding on ... is missing").
@@ -93,6 +267,9 @@ FINDING_NAMES: dict[str, str] = {
     "transitions": "transition planning and education",
     "value_for_money": "benefits and costs of supporting staff",
     "qaly_threshold": "the QALY threshold",
+    "administrative_returns": "how completely sites returned administrative data",
+    "wellbeing": "staff wellbeing and feeling valued",
+    **{key: c.name for key, c in THEME_CLAIMS.items()},
 }
 
 
@@ -237,7 +414,7 @@ def formulation_coverage(ctx) -> Finding:
     values.update(overall.as_values())
     if not overall.shown:
         text = not_shown("Formulation coverage", ctx)
-        return _finding(1, "formulation_coverage", text, values, supported=False)
+        return _finding(1, "formulation_coverage", text, values, supported=False, withheld=True)
     text = (
         f"{overall.text} of children and young people had a formulation "
         f"({format_count(with_field)} of the {format_count(cases)} administrative cases "
@@ -257,7 +434,8 @@ def disciplines(ctx) -> Finding:
             else f"too few meetings to publish a mean {_scope(ctx)}"
         )
         text = f"Professional disciplines at formulation meetings are not shown: {reason}."
-        return _finding(1, "disciplines", text, values, supported=False)
+        withheld = summary.meetings != 0
+        return _finding(1, "disciplines", text, values, supported=False, withheld=withheld)
     text = (
         f"On average, {format_number(summary.mean, 1)} professional disciplines were present at "
         f"formulation meetings (median {format_number(summary.median)}, "
@@ -286,7 +464,7 @@ def formulation_attendance(ctx) -> Finding:
         return _finding(1, "formulation_attendance", text, values, supported=False)
     if years_shown == 0:
         text = not_shown("Staff attendance at formulation meetings", ctx)
-        return _finding(1, "formulation_attendance", text, values, supported=False)
+        return _finding(1, "formulation_attendance", text, values, supported=False, withheld=True)
     text = "Staff attending formulation meetings at least sometimes: " + "; ".join(parts) + "."
     if years_shown < 2:
         return _finding(1, "formulation_attendance", text + ONE_YEAR, values, supported=False)
@@ -308,7 +486,7 @@ def children_involved(ctx) -> Finding:
     values = by_year_values(chosen)
     if shown.empty:
         text = not_shown("Staff reporting on children's involvement in formulations", ctx)
-        return _finding(1, "children_involved", text, values, supported=False)
+        return _finding(1, "children_involved", text, values, supported=False, withheld=True)
     text = (
         "Staff saying children were at least sometimes involved in their formulations: "
         f"{by_year_text(chosen)}."
@@ -332,7 +510,9 @@ def children_listened_to(ctx) -> Finding:
     share = released.iloc[0]["shown"]
     if not share.shown:
         text = not_shown("Whether children felt listened to", ctx)
-        return _finding(2, "children_listened_to", text, share.as_values(), supported=False)
+        return _finding(
+            2, "children_listened_to", text, share.as_values(), supported=False, withheld=True
+        )
     text = f"{share.text} of children and young people felt at least a little listened to by staff."
     return _finding(2, "children_listened_to", text, share.as_values())
 
@@ -363,7 +543,7 @@ def siloed_to_multiagency(ctx) -> Finding:
         )
     if years_shown == 0:
         text = not_shown("Siloed and multi-agency working in staff interviews", ctx)
-        return _finding(2, "siloed_to_multiagency", text, values, supported=False)
+        return _finding(2, "siloed_to_multiagency", text, values, supported=False, withheld=True)
     text = "Staff interviews describing " + "; describing ".join(parts) + "."
     if years_shown < 2:
         return _finding(2, "siloed_to_multiagency", text + ONE_YEAR, values, supported=False)
@@ -376,14 +556,16 @@ def leadership_support(ctx) -> Finding:
     rows = table[table["theme"] == "theme_leadership_support"] if len(table) else table
     if len(rows) == 0:
         return _finding(
-            2, "leadership_support", no_interviews("leadership_support"), {}, supported=False
+            1, "leadership_support", no_interviews("leadership_support"), {}, supported=False
         )
     share = shown_shares(pooled(rows), not ctx.is_national).iloc[0]["shown"]
     if not share.shown:
         text = not_shown("Senior leadership support in staff interviews", ctx)
-        return _finding(2, "leadership_support", text, share.as_values(), supported=False)
+        return _finding(
+            1, "leadership_support", text, share.as_values(), supported=False, withheld=True
+        )
     text = f"Staff described senior leadership support in {share.text} of their interviews."
-    return _finding(2, "leadership_support", text, share.as_values())
+    return _finding(1, "leadership_support", text, share.as_values())
 
 
 def turnover(ctx) -> Finding:
@@ -406,7 +588,7 @@ def turnover(ctx) -> Finding:
         )
     if not _any_shown(released):
         text = not_shown("Staff turnover in interviews", ctx)
-        return _finding(2, "turnover", text, values, supported=False)
+        return _finding(2, "turnover", text, values, supported=False, withheld=True)
     text = "Staff turnover was described as a barrier to relationships in " + join_words(
         [p for p in parts if p]
     )
@@ -427,7 +609,7 @@ def enthusiasm(ctx) -> Finding:
     rows = released.sort_values("year")
     if not _any_shown(rows):
         text = not_shown("Staff enthusiasm", ctx)
-        return _finding(3, "enthusiasm", text, by_year_values(rows), supported=False)
+        return _finding(3, "enthusiasm", text, by_year_values(rows), supported=False, withheld=True)
     text = f"Staff enthusiastic about their job: {by_year_text(rows)}."
     return _finding(3, "enthusiasm", text, by_year_values(rows))
 
@@ -450,7 +632,7 @@ def support_access(ctx) -> Finding:
         parts.append(f"{label.lower()}: {share.text}")
     if not any_shown:
         text = not_shown("Staff access to training, supervision and reflective practice", ctx)
-        return _finding(3, "support_access", text, values, supported=False)
+        return _finding(3, "support_access", text, values, supported=False, withheld=True)
     text = f"In {year_words(last_year)}, staff agreeing they could access " + "; ".join(parts) + "."
     return _finding(3, "support_access", text, values)
 
@@ -467,7 +649,9 @@ def release_barriers(ctx) -> Finding:
     share = released.iloc[0]["shown"]
     if not share.shown:
         text = not_shown("Release capacity in staff interviews", ctx)
-        return _finding(3, "release_barriers", text, share.as_values(), supported=False)
+        return _finding(
+            3, "release_barriers", text, share.as_values(), supported=False, withheld=True
+        )
     text = (
         "Staffing levels or the capacity to release staff were described as a barrier to "
         f"training, supervision and reflective practice in {share.text} of staff interviews."
@@ -499,7 +683,7 @@ def life_chances_finding(ctx) -> Finding:
     values = {theme: share.as_values() for theme, share in shares.items()}
     if not any(share.shown for share in shares.values()):
         text = not_shown("Hope and pessimism about life chances in interviews", ctx)
-        return _finding(4, "life_chances", text, values, supported=False)
+        return _finding(4, "life_chances", text, values, supported=False, withheld=True)
     return _finding(4, "life_chances", text, values)
 
 
@@ -523,9 +707,143 @@ def transitions(ctx) -> Finding:
         return _finding(4, "transitions", text, {}, supported=False)
     if not _any_shown(released):
         text = not_shown("Transition planning and engagement in education", ctx)
-        return _finding(4, "transitions", text, values, supported=False)
+        return _finding(4, "transitions", text, values, supported=False, withheld=True)
     text = "Of children whose site recorded it, " + " and ".join(parts) + "."
     return _finding(4, "transitions", text, values)
+
+
+# --------------------------------------------------------------------------- interview themes
+
+
+def _theme_share(ctx, theme: str, participant: str, group: str | None, year: int | None):
+    """The shown share of one participant group's interviews coding a theme, or None."""
+    interviews = add_reporting_group(ctx.interviews, ctx.sites)
+    chosen = interviews[interviews["participant_group"] == participant]
+    if group is not None:
+        chosen = chosen[chosen["reporting_group"].astype(str) == group]
+    if year is not None:
+        chosen = chosen[chosen["year"] == year]
+    if chosen.empty:
+        return None
+    table = theme_prevalence(chosen, [theme], by=())
+    return shown_shares(table, not ctx.is_national).iloc[0]["shown"]
+
+
+def theme_finding(ctx, key: str) -> Finding:
+    """A headline finding read from one interview theme (``THEME_CLAIMS[key]``)."""
+    claim = THEME_CLAIMS[key]
+    parts = {g: (g, None) for g in ("staff", "cyp") if f"{{{g}}}" in claim.text}
+    if claim.higher:
+        parts = {"yoi": ("staff", "YOI/STC"), "sch": ("staff", "SCH")}
+    shares = {
+        name: _theme_share(ctx, claim.theme, participant, group, claim.year)
+        for name, (participant, group) in parts.items()
+    }
+    present = {name: share for name, share in shares.items() if share is not None}
+    values = {name: share.as_values() for name, share in present.items()}
+    if not present:
+        text = no_interviews(key, staff_only=claim.groups == ("staff",))
+        if claim.year is not None:
+            text = f"{text[:-1]}, or none in {year_words(claim.year)}."
+        return _finding(claim.topic, key, text, values, supported=False)
+    if not any(share.shown for share in present.values()):
+        text = not_shown(f"{claim.name[:1].upper()}{claim.name[1:]} in interviews", ctx)
+        return _finding(claim.topic, key, text, values, supported=False, withheld=True)
+    words = {name: share.text if share else "none" for name, share in shares.items()}
+    words["retention_settings"] = interview_themes.settings_describing(ctx.interviews, claim.theme)
+    text = claim.text.format(**words)
+    if claim.higher and len(present) < 2:
+        text += " The two setting groups cannot be compared in this selection."
+        return _finding(claim.topic, key, text, values, supported=False)
+    return _finding(claim.topic, key, text, values)
+
+
+def _assess_theme(key: str, values: dict) -> Assessment:
+    claim = THEME_CLAIMS[key]
+    if claim.higher:
+        other = "sch" if claim.higher == "YOI/STC" else "yoi"
+        higher = "yoi" if claim.higher == "YOI/STC" else "sch"
+        names = (GROUP_NAMES[other], GROUP_NAMES[higher])
+        return _difference(values.get(other), values.get(higher), claim.claim, names)
+    parts = [
+        _level(values.get(group), claim.level, claim.claim, name=GROUP_NAMES[group])
+        for group in claim.groups
+    ]
+    return assess.all_of(parts, claim.claim)
+
+
+GROUP_NAMES = {"staff": "staff", "cyp": "children", "yoi": "in YOI/STC", "sch": "in SCHs"}
+
+
+THEME_FINDERS: tuple[Callable, ...] = tuple(
+    (lambda ctx, key=key: theme_finding(ctx, key)) for key in THEME_CLAIMS
+)
+
+
+# --------------------------------------------------------------------------- records and wellbeing
+
+
+def administrative_returns(ctx) -> Finding:
+    """How many administrative cases carried the formulation field (the data were patchy)."""
+    returned = formulations.formulation_field_returned(ctx.admin)
+    table = pd.DataFrame(
+        {
+            "numerator": returned["with_field"].astype(int),
+            "denominator": returned["cases"].astype(int),
+            "proportion": returned["with_field"] / returned["cases"].where(returned["cases"] > 0),
+            "ci_low": math.nan,
+            "ci_high": math.nan,
+        }
+    )
+    if table.empty or int(table["denominator"].iloc[0]) == 0:
+        text = "No administrative case is in scope."
+        return _finding(1, "administrative_returns", text, {}, supported=False)
+    share = shown_shares(table, not ctx.is_national).iloc[0]["shown"]
+    if not share.shown:
+        text = not_shown("How completely sites returned administrative data", ctx)
+        return _finding(
+            1, "administrative_returns", text, share.as_values(), supported=False, withheld=True
+        )
+    by_site = ctx.admin.groupby("site_id")["formulation"].apply(lambda v: v.notna().any())
+    values = {**share.as_values(), "sites_returning": int(by_site.sum()), "sites": len(by_site)}
+    if ctx.is_national:
+        where = f"which {values['sites_returning']} of the {values['sites']} sites returned"
+    else:
+        where = f"which this site {'returned' if values['sites_returning'] else 'did not return'}"
+    text = f"Only {share.text} of administrative cases carried the formulation field, {where}."
+    return _finding(1, "administrative_returns", text, values)
+
+
+def wellbeing(ctx) -> Finding:
+    """Wellbeing of staff who feel valued in their role, from the topic 3 mixed model.
+
+    Kinds of support whose coefficient's 95% interval lies above zero are named too.
+    """
+    model = staff_care.wellbeing_model(ctx.staff_survey, ctx.sites)
+    if not model.estimated or "feel_valued" not in set(model.table["term"]):
+        text = f"The wellbeing model was {model.reason or 'not estimated in this selection'}."
+        return _finding(3, "wellbeing", text, {}, supported=False)
+    row = model.effect_of("feel_valued")
+    values = {k: float(row[k]) for k in ("estimate", "ci_low", "ci_high")}
+    values["level"] = 0.95
+    above_zero = [
+        r
+        for _, r in model.table.iterrows()
+        if r["term"] in staff_care.PREDICTOR_LABELS
+        and r["term"] != "feel_valued"
+        and r["ci_low"] > 0
+    ]
+    support = [str(r["label"]).removeprefix("Can access ").lower() for r in above_zero]
+    smaller = all(r["estimate"] < row["estimate"] for r in above_zero)
+    text = (
+        f"Staff who felt valued in their role scored {format_number(row['estimate'], 1)} points "
+        f"higher on the wellbeing scale (SWEMWBS; 95% CI {format_number(row['ci_low'], 1)} to "
+        f"{format_number(row['ci_high'], 1)}), other things held fixed."
+    )
+    if support:
+        text += f" So did staff who could access {join_words(support)}"
+        text += ", by less." if smaller else "."
+    return _finding(3, "wellbeing", text, values)
 
 
 # --------------------------------------------------------------------------- topic 5
@@ -581,8 +899,183 @@ def no_interviews(key: str, staff_only: bool = True) -> str:
     return f"{name[:1].upper()}{name[1:]}: no {who} are in scope ({INTERVIEW_SITES})."
 
 
-def _finding(topic: int, key: str, text: str, values: dict, supported: bool = True) -> Finding:
-    return Finding(topic, key, text, values, list(EVIDENCE[key]), supported)
+def _finding(
+    topic: int, key: str, text: str, values: dict, supported: bool = True, withheld: bool = False
+) -> Finding:
+    """A Finding with its evidence labels and its assessment against the evaluation's claim.
+
+    An unsupported finding cannot be assessed: withheld when disclosure control hid it.
+    """
+    claim = CLAIMS.get(key) or (THEME_CLAIMS[key].claim if key in THEME_CLAIMS else None)
+    if claim is None:
+        verdict = None
+    elif not supported:
+        verdict = assess.not_assessable(claim, withheld)
+    elif key in THEME_CLAIMS:
+        verdict = _assess_theme(key, values)
+    else:
+        verdict = ASSESSORS[key](values)
+    return Finding(topic, key, text, values, list(EVIDENCE[key]), supported, verdict)
+
+
+# --------------------------------------------------------------------------- assessment
+
+# What the evaluation reported, as each finding tests it (interview themes: THEME_CLAIMS).
+CLAIMS: dict[str, str] = {
+    "formulation_coverage": "most children had a formulation",
+    "disciplines": "more than two professional disciplines attend formulation meetings on average",
+    "formulation_attendance": (
+        "staff attendance at formulation meetings rose in YOIs and the STC (in SCHs alone: "
+        "most staff attend)"
+    ),
+    "children_involved": "staff reporting children's involvement rose over the years",
+    "children_listened_to": "most children felt listened to by staff",
+    "siloed_to_multiagency": (
+        "siloed working fell and multi-agency working rose in staff interviews"
+    ),
+    "leadership_support": "senior leadership support is a common theme in staff interviews",
+    "turnover": "staff turnover is a common theme in staff interviews",
+    "enthusiasm": "most staff are enthusiastic about their job",
+    "support_access": "most staff can access training, supervision and reflective practice",
+    "release_barriers": "release capacity is a common barrier in staff interviews",
+    "life_chances": "pessimism and hope are both common themes in interviews",
+    "transitions": "most children had a transition plan before discharge",
+    "value_for_money": "the monetised benefits exceed the cost of supporting staff",
+    "administrative_returns": (
+        "administrative data were patchy: a tenth or more of cases lack a key field"
+    ),
+    "wellbeing": "staff who feel valued report higher wellbeing",
+}
+
+
+def _pair(share: dict | None) -> tuple[int, int] | None:
+    """(numerator, denominator) of a shown share's values, or None when not a count."""
+    if not share or share.get("proportion") is None:
+        return None
+    counts = (share.get("numerator"), share.get("denominator"))
+    if not all(isinstance(v, numbers.Real) and not isinstance(v, bool) for v in counts):
+        return None
+    return int(counts[0]), int(counts[1])
+
+
+def _level(
+    share: dict | None, level: float, claim: str, direction: int = 1, name: str = ""
+) -> Assessment:
+    pair = _pair(share)
+    if pair is None:
+        return assess.not_assessable(claim, withheld=bool(share))
+    return assess.assess_level(*pair, level, claim, direction, name)
+
+
+def _difference(
+    first: dict | None, second: dict | None, claim: str, names: tuple[str, str]
+) -> Assessment:
+    pairs = (_pair(first), _pair(second))
+    if None in pairs:
+        return assess.not_assessable(claim, withheld=bool(first) and bool(second))
+    return assess.assess_difference(pairs[0], pairs[1], claim, names=names)
+
+
+def _first_and_last(by_year: dict, claim: str, direction: int = 1, what: str = "") -> Assessment:
+    """The change from the first to the last year shown (values keyed by year)."""
+    years = sorted(y for y in by_year if isinstance(y, int) and _pair(by_year[y]))
+    if len(years) < 2:
+        return assess.not_assessable(claim, withheld=len(by_year) >= 2)
+    names = tuple(f"{what}in {year_words(y)}" for y in (years[0], years[-1]))
+    return assess.assess_difference(
+        _pair(by_year[years[0]]), _pair(by_year[years[-1]]), claim, direction, names
+    )
+
+
+def _pooled_level(shares: Iterable[dict], level: float, claim: str) -> Assessment:
+    pairs = [p for p in (_pair(s) for s in shares) if p]
+    if not pairs:
+        return assess.not_assessable(claim, withheld=True)
+    return assess.assess_level(sum(p[0] for p in pairs), sum(p[1] for p in pairs), level, claim)
+
+
+def _assess_attendance(values: dict) -> Assessment:
+    claim = CLAIMS["formulation_attendance"]
+    if "YOI/STC" in values:
+        return _first_and_last(values["YOI/STC"], claim, what="YOI/STC ")
+    return _pooled_level(values.get("SCH", {}).values(), config.MAJORITY_SHARE, claim)
+
+
+def _assess_siloed(values: dict) -> Assessment:
+    claim = CLAIMS["siloed_to_multiagency"]
+    parts = [
+        _first_and_last(values.get("theme_siloed_working", {}), claim, -1, "siloed "),
+        _first_and_last(values.get("theme_multiagency_working", {}), claim, 1, "multi-agency "),
+    ]
+    return assess.all_of(parts, claim)
+
+
+def _assess_support(values: dict) -> Assessment:
+    claim = CLAIMS["support_access"]
+    parts = [
+        _level(share, config.MAJORITY_SHARE, claim, name=str(kind).lower())
+        for kind, share in values.items()
+        if kind != "year"
+    ]
+    return assess.all_of(parts, claim)
+
+
+def _assess_life_chances(values: dict) -> Assessment:
+    claim = CLAIMS["life_chances"]
+    return assess.all_of(
+        [
+            _level(values.get(theme), config.COMMON_THEME_SHARE, claim, name=name)
+            for theme, name in (("theme_pessimism", "pessimism"), ("theme_hope", "hope"))
+        ],
+        claim,
+    )
+
+
+def _assess_disciplines(values: dict) -> Assessment:
+    mean = values.get("mean")
+    words = f"mean {format_number(mean, 1)}" if mean is not None else ""
+    return assess.assess_value(
+        math.nan if mean is None else float(mean), 2.0, CLAIMS["disciplines"], words
+    )
+
+
+def _assess_value_for_money(values: dict) -> Assessment:
+    ratio = values["benefit_cost_ratio"]
+    return assess.assess_value(
+        ratio,
+        1.0,
+        CLAIMS["value_for_money"],
+        f"benefit-cost ratio {format_number(ratio, 2)} at mid-points",
+    )
+
+
+def _assess_wellbeing(values: dict) -> Assessment:
+    return assess.assess_estimate(
+        values["estimate"], values["ci_low"], values["ci_high"], CLAIMS["wellbeing"]
+    )
+
+
+MAJORITY, COMMON = config.MAJORITY_SHARE, config.COMMON_THEME_SHARE
+ASSESSORS: dict[str, Callable[[dict], Assessment]] = {
+    "formulation_coverage": lambda v: _level(v, MAJORITY, CLAIMS["formulation_coverage"]),
+    "disciplines": _assess_disciplines,
+    "formulation_attendance": _assess_attendance,
+    "children_involved": lambda v: _first_and_last(v, CLAIMS["children_involved"]),
+    "children_listened_to": lambda v: _level(v, MAJORITY, CLAIMS["children_listened_to"]),
+    "siloed_to_multiagency": _assess_siloed,
+    "leadership_support": lambda v: _level(v, COMMON, CLAIMS["leadership_support"]),
+    "turnover": lambda v: _level(v.get("staff"), COMMON, CLAIMS["turnover"]),
+    "enthusiasm": lambda v: _pooled_level(v.values(), MAJORITY, CLAIMS["enthusiasm"]),
+    "support_access": _assess_support,
+    "release_barriers": lambda v: _level(v, COMMON, CLAIMS["release_barriers"]),
+    "life_chances": _assess_life_chances,
+    "transitions": lambda v: _level(v.get("transition_plan"), MAJORITY, CLAIMS["transitions"]),
+    "value_for_money": _assess_value_for_money,
+    "administrative_returns": lambda v: _level(
+        v, config.COMPLETE_RETURNS_SHARE, CLAIMS["administrative_returns"], direction=-1
+    ),
+    "wellbeing": _assess_wellbeing,
+}
 
 
 FINDERS: tuple[Callable, ...] = (
@@ -597,8 +1090,11 @@ FINDERS: tuple[Callable, ...] = (
     enthusiasm,
     support_access,
     release_barriers,
+    wellbeing,
     life_chances_finding,
     transitions,
+    administrative_returns,
+    *THEME_FINDERS,
 )
 
 
@@ -608,7 +1104,7 @@ def headline_findings(
     """The headline findings of topics 1 to 5, in topic order, computed from ``ctx``."""
     findings = [finder(ctx) for finder in FINDERS]
     findings += value_for_money(ctx, wtp, alternative_wtp)
-    return findings
+    return sorted(findings, key=lambda finding: finding.topic)
 
 
 def findings_by_key(findings: Iterable[Finding]) -> dict[str, Finding]:

@@ -84,7 +84,12 @@ def case_study_sites(ctx: ChapterContext) -> pd.Series:
 
 
 def describe_data_sources(ctx: ChapterContext) -> str:
-    """The methods paragraph, with every count taken from the data."""
+    """The methods paragraph on data sources, every count taken from the data in scope.
+
+    A site report describes that site's own sample, not the national design.
+    """
+    if not ctx.is_national:
+        return _describe_site_sources(ctx)
     table = protected_data_sources(ctx).set_index("Source")
     case_study = case_study_sites(ctx)
 
@@ -96,7 +101,6 @@ def describe_data_sources(ctx: ChapterContext) -> str:
         f"{count('Sites returning staff surveys', f'Year {y}')} sites in year {y}"
         for y in ctx.years
     )
-    scope = "" if ctx.is_national else f" This report covers {ctx.scope_label} only."
     return (
         f"The evaluation combines three kinds of quantitative data: "
         f"{count('Staff surveys returned')} staff surveys ({years}); "
@@ -108,7 +112,42 @@ def describe_data_sources(ctx: ChapterContext) -> str:
         f"({case_study['SCH']} SCHs, {case_study['YOI']} YOIs and {case_study['STC']} STC): "
         f"{count('Staff interviews')} staff interviews and focus groups and "
         f"{count(CYP_INTERVIEWS)} interviews with children and young people "
-        f"(@tbl-data-sources).{scope}"
+        f"(@tbl-data-sources)."
+    )
+
+
+def _describe_site_sources(ctx: ChapterContext) -> str:
+    """A site's own sample: its surveys, cases and (at a case-study site) interviews."""
+    table = protected_data_sources(ctx).set_index("Source")
+
+    def count(source: str) -> str:
+        return format_count(table.loc[source, "Total"])
+
+    site = ctx.sites.set_index("site_id").loc[ctx.site]
+    text = (
+        f"This report covers {ctx.scope_label} alone. Its data are "
+        f"{count('Staff surveys returned')} staff surveys, {count(CYP_SURVEYS)} children's "
+        f"surveys and {count('Administrative cases')} administrative cases (@tbl-data-sources)."
+    )
+    if bool(site["case_study"]):
+        return text + (
+            f" It was one of the case-study sites, so its staff and children were interviewed: "
+            f"{count('Staff interviews')} staff interviews and focus groups and "
+            f"{count(CYP_INTERVIEWS)} interviews with children and young people."
+        )
+    return text + " It was not a case-study site, so no interviews took place there."
+
+
+def describe_interviews(ctx: ChapterContext) -> str:
+    """How the interviews were coded and how their themes and excerpts are reported."""
+    return (
+        f"Each interview was coded for the themes of the evaluation's codebook (the "
+        f"`theme_` columns of the data dictionary, @sec-data-dictionary). A theme's prevalence "
+        f"is the share of a group's interviews that describe it, for staff in each setting "
+        f"group and for children, whose interviews are never split by setting. A 95% Wilson "
+        f"interval is shown only where at least {config.MIN_N_FOR_INTERVAL} interviews count: "
+        f"on fewer, it would span most of the scale. A difference between groups or years is "
+        f"named in the text only when the 95% interval of the difference excludes zero."
     )
 
 

@@ -1,10 +1,11 @@
 """The evaluation's nine recommendations, in the project's own words, tied to their evidence.
 
 Each recommendation names the headline findings it rests on (``analysis.report.headlines``) and
-the figures, tables and chapters that show them. ``recommendations_with_evidence`` checks
-those findings against the data in scope: a recommendation whose findings are missing or
-too small to publish (a site without interviews, a single year) is marked, and the chapter
-says so instead of letting it stand as if this selection supported it.
+the figures, tables and chapters that show them. ``recommendations_with_evidence`` reads the
+verdict on each finding in scope (``analysis.report.assessment``: consistent, against or
+unclear from its direction, size and interval; or not assessable) and gives the
+recommendation a status from them: consistent, mixed, against, inconclusive, cannot be
+assessed in this selection, or withheld by disclosure control.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from analysis.display.presentation import bullet_list
+from analysis.report import assessment
+from analysis.report.assessment import Assessment
 from analysis.report.headlines import (
     FINDING_NAMES,
     Finding,
@@ -46,8 +49,13 @@ RECOMMENDATIONS: tuple[Recommendation, ...] = (
         "settings cannot on their own lift the deep pessimism about what happens to children "
         "after custody: services in the community, and society more widely, need to share the "
         "same understanding and the same consistency of care if more children are to do well.",
-        ("sec-topic-1", "sec-topic-4", "fig-hope-and-pessimism", "tbl-formulation-coverage"),
-        ("life_chances", "formulation_coverage", "formulation_attendance"),
+        ("sec-topic-1", "sec-topic-4", "tbl-topic-4-themes", "tbl-formulation-coverage"),
+        (
+            "life_chances",
+            "formulation_coverage",
+            "formulation_attendance",
+            "practice_under_pressure",
+        ),
     ),
     Recommendation(
         2,
@@ -58,8 +66,8 @@ RECOMMENDATIONS: tuple[Recommendation, ...] = (
         "the trauma that organisations and the people in them absorb, and the leaders of "
         "different agencies need to act together, so that the change holds across the whole "
         "setting.",
-        ("sec-topic-1", "sec-topic-2", "fig-working-together-themes", "fig-attendance-by-year"),
-        ("leadership_support", "formulation_attendance"),
+        ("sec-topic-1", "sec-topic-1-interviews", "tbl-topic-1-themes", "fig-topic-1-themes"),
+        ("leadership_support", "leadership_consistency", "organisational_complexity"),
     ),
     Recommendation(
         3,
@@ -67,10 +75,10 @@ RECOMMENDATIONS: tuple[Recommendation, ...] = (
         "A national team that helps each setting put the framework into practice, and regular "
         "chances for staff from different settings to learn from one another, help settings "
         "see their barriers afresh and borrow what has worked elsewhere. Both should continue, "
-        "above all where implementation has furthest to go. The data in this report bear on "
-        "this only indirectly, through how unevenly practice and support have spread.",
-        ("sec-topic-1", "sec-topic-3", "fig-attendance-by-year"),
-        ("formulation_attendance", "support_access"),
+        "above all where implementation has furthest to go, as the uneven spread of practice "
+        "between settings shows.",
+        ("sec-topic-1-interviews", "tbl-topic-1-themes", "fig-attendance-by-year"),
+        ("central_support", "formulation_attendance"),
     ),
     Recommendation(
         4,
@@ -79,8 +87,8 @@ RECOMMENDATIONS: tuple[Recommendation, ...] = (
         "through indirect routes where direct involvement is not possible. Taking part gives "
         "children a voice in their care and their goals, and it makes the formulation itself "
         "better.",
-        ("sec-topic-1", "sec-topic-2", "tbl-children-involvement", "tbl-children-safety"),
-        ("children_involved", "children_listened_to"),
+        ("sec-topic-1", "sec-topic-2", "tbl-children-involvement", "tbl-topic-1-themes"),
+        ("children_involved", "voice_in_formulation", "children_listened_to"),
     ),
     Recommendation(
         5,
@@ -99,8 +107,8 @@ RECOMMENDATIONS: tuple[Recommendation, ...] = (
         "hold up when a setting is under strain. Practical routes include a standing item on "
         "the agenda of reflective practice or supervision, or building formulations in "
         "supervision of how staff respond to children at difficult times.",
-        ("sec-topic-2", "sec-topic-3", "fig-working-together-themes"),
-        ("siloed_to_multiagency", "release_barriers"),
+        ("sec-topic-2", "sec-topic-3", "tbl-topic-2-themes", "tbl-topic-1-themes"),
+        ("siloed_to_multiagency", "practice_under_pressure", "release_barriers"),
     ),
     Recommendation(
         7,
@@ -111,8 +119,8 @@ RECOMMENDATIONS: tuple[Recommendation, ...] = (
         "staff from different sectors. Each setting should look at what helps and what stops "
         "its staff from taking part, above all whether they can be released from their "
         "duties, and deliver support flexibly to suit local needs.",
-        ("sec-topic-3", "tbl-enthusiasm-by-year"),
-        ("support_access", "release_barriers", "enthusiasm"),
+        ("sec-topic-3", "fig-access-to-support", "tbl-topic-3-themes", "tbl-wellbeing-model"),
+        ("support_access", "valued_empowered", "wellbeing", "release_barriers"),
     ),
     Recommendation(
         8,
@@ -121,8 +129,8 @@ RECOMMENDATIONS: tuple[Recommendation, ...] = (
         "repeating the instability many of these children have already lived through. Settings "
         "should review how they recruit, keep and rotate staff, and work with children on how "
         "the trust built with one member of staff can be handed on when that person moves on.",
-        ("sec-topic-2", "tbl-turnover"),
-        ("turnover",),
+        ("sec-topic-2", "sec-topic-3", "tbl-topic-2-themes", "tbl-topic-3-themes"),
+        ("turnover", "trusting_relationships", "retention_after_embedding"),
     ),
     Recommendation(
         9,
@@ -133,20 +141,21 @@ RECOMMENDATIONS: tuple[Recommendation, ...] = (
         "fed back into reflection on how culture is changing. Records that follow the child "
         "across health, education and operational systems, rather than staying inside each "
         "agency, would make this possible.",
-        ("sec-topic-5", "sec-topic-1", "tbl-qaly-thresholds", "tbl-formulation-coverage"),
-        ("qaly_threshold", "formulation_coverage"),
+        ("sec-topic-5", "sec-topic-1", "tbl-formulation-coverage"),
+        ("administrative_returns",),
     ),
 )
 
 
 @dataclass(frozen=True)
 class EvidencedRecommendation:
-    """A recommendation with the findings in scope that support it, and those that are missing."""
+    """A recommendation with the findings in scope it rests on, and their verdicts."""
 
     recommendation: Recommendation
-    supporting: tuple[Finding, ...]
+    supporting: tuple[Finding, ...]  # findings shown in scope
     missing: tuple[str, ...]  # keys of findings missing or not publishable in scope
     labels: tuple[str, ...]  # labels it may cite in this selection
+    assessments: tuple[Assessment, ...] = ()  # one per finding it rests on, in order
 
     @property
     def supported(self) -> bool:
@@ -155,20 +164,23 @@ class EvidencedRecommendation:
 
     @property
     def status(self) -> str:
-        """'supported', 'partly supported' or 'not supported by the data in scope'."""
-        if not self.missing:
-            return "supported"
-        if self.supporting:
-            return "partly supported"
-        return "not supported by the data in scope"
+        """Consistent, Mixed, Against, Inconclusive, Cannot be assessed in this selection,
+        or Withheld by disclosure control (``analysis.report.assessment.combine``)."""
+        return assessment.combine(self.assessments)
+
+    @property
+    def assessed(self) -> int:
+        """How many of its findings could be assessed in scope."""
+        return sum(a.assessable for a in self.assessments)
 
 
 def recommendations_with_evidence(findings: Iterable[Finding]) -> list[EvidencedRecommendation]:
-    """Each recommendation with its supporting findings, flagged where evidence is missing.
+    """Each recommendation with its findings in scope and the verdict on each.
 
     A finding is missing when it is absent from ``findings`` or not supported (no data in
-    scope, or suppressed by disclosure control). Figure and table labels are cited only when
-    a supporting finding shows them; chapter labels (``sec-...``) always.
+    scope, or suppressed by disclosure control); an absent finding cannot be assessed.
+    Figure and table labels are cited only when a supporting finding shows them; chapter
+    labels (``sec-...``) always.
     """
     available = findings_by_key(findings)
     evidenced = []
@@ -181,8 +193,23 @@ def recommendations_with_evidence(findings: Iterable[Finding]) -> list[Evidenced
         labels = tuple(
             label for label in rec.evidence if label.startswith("sec-") or label in shown
         )
-        evidenced.append(EvidencedRecommendation(rec, supporting, missing, labels))
+        labels += tuple(
+            label for label in dict.fromkeys(map(first_exhibit, supporting)) if label not in labels
+        )
+        verdicts = tuple(
+            available[k].assessment
+            if k in available and available[k].assessment is not None
+            else assessment.not_assessable(FINDING_NAMES[k], withheld=False)
+            for k in rec.findings
+        )
+        evidenced.append(EvidencedRecommendation(rec, supporting, missing, labels, verdicts))
     return evidenced
+
+
+def first_exhibit(finding: Finding) -> str:
+    """The first figure or table that shows a finding (its chapter section if none)."""
+    exhibits = [label for label in finding.evidence if label.startswith(("fig-", "tbl-"))]
+    return (exhibits or finding.evidence)[0]
 
 
 def cited_labels(rec: Recommendation) -> set[str]:
@@ -199,32 +226,74 @@ def _refs(labels: Iterable[str]) -> str:
     return "; ".join(f"@{label}" for label in labels)
 
 
-def describe_recommendation(item: EvidencedRecommendation, ctx) -> str:
-    """Markdown for one recommendation: its text, its evidence, and any missing evidence."""
+VERDICT_WORDS = {
+    assessment.CONSISTENT: "consistent",
+    assessment.AGAINST: "against",
+    assessment.UNCLEAR: "unclear",
+    assessment.NO_DATA: "cannot be assessed in this selection",
+    assessment.WITHHELD: "withheld by disclosure control",
+}
+
+
+def _finding_line(key: str, finding: Finding | None, verdict: Assessment) -> str:
+    """'Formulation coverage: *consistent*. Claim: most children ... 85% (95% CI ...) (@tbl-...).'
+
+    The finding's own sentence is in the summary; here it is named, judged and linked.
+    """
+    name = FINDING_NAMES[key][:1].upper() + FINDING_NAMES[key][1:]
+    words = VERDICT_WORDS[verdict.verdict]
+    if finding is None or not finding.supported:
+        return f"{name}: *{words}*."
+    basis = f": {verdict.basis}" if verdict.basis else ""
+    return (
+        f"{name}: *{words}*. The evaluation reported that {verdict.claim}; here"
+        f"{basis or ' it could not be tested'} (@{first_exhibit(finding)})."
+    )
+
+
+def assessed_words(assessed: int, total: int) -> str:
+    """'all three of its findings could be assessed', 'two of its three ...', 'its one ...'."""
+    if total == 1:
+        return f"its one finding {'could' if assessed else 'could not'} be assessed"
+    if assessed == total:
+        how_many = "both" if total == 2 else f"all {count_words(total)} of"
+        return f"{how_many} its findings could be assessed"
+    how_many = count_words(assessed)
+    if assessed == 0:
+        how_many = "neither" if total == 2 else "none"
+    return f"{how_many} of its {count_words(total)} findings could be assessed"
+
+
+def describe_recommendation(
+    item: EvidencedRecommendation, ctx, shown_under: dict[str, int] | None = None
+) -> str:
+    """Markdown for one recommendation: its text, its status, and each finding's verdict.
+
+    A finding already set out under an earlier recommendation (``shown_under``: finding key
+    to that recommendation's number) is named with its verdict and pointed back to.
+    """
     rec = item.recommendation
-    scope = selection_words(ctx)
-    parts = [rec.text]
-    if item.supporting:
-        parts.append(
-            "**What supports it in this selection** "
-            f"({_refs(item.labels)}):\n\n" + bullet_list(f.text for f in item.supporting)
-        )
-    if item.missing:
-        names = "; ".join(FINDING_NAMES[key] for key in item.missing)
-        if item.supporting:
-            finding = "findings on" if len(item.missing) > 1 else "finding on"
-            parts.append(
-                f"**Evidence missing in this selection.** The {finding} {names} cannot be "
-                f"shown in {scope} (no data in scope, or numbers too small to publish); "
-                "this part of the recommendation rests on the national evaluation only."
+    shown_under = shown_under or {}
+    shown = {f.key: f for f in item.supporting}
+    lines = []
+    for key, verdict in zip(rec.findings, item.assessments, strict=True):
+        if key in shown_under:
+            name = FINDING_NAMES[key][:1].upper() + FINDING_NAMES[key][1:]
+            lines.append(
+                f"{name}: *{VERDICT_WORDS[verdict.verdict]}* (set out under recommendation "
+                f"{shown_under[key]})."
             )
         else:
-            parts.append(
-                f"**Not supported by the data in this selection.** None of the findings it rests "
-                f"on ({names}) can be shown in {scope}: there are no data in scope, or the "
-                "numbers are too small to publish. The recommendation is kept because the "
-                "national evaluation supports it, not because these data do."
-            )
+            lines.append(_finding_line(key, shown.get(key), verdict))
+    counted = assessed_words(item.assessed, len(rec.findings))
+    status = f"**Evidence in {selection_words(ctx)}: {item.status.lower()}** ({counted}"
+    status += f"; {_refs(item.labels)})." if item.labels else ")."
+    parts = [rec.text, status, bullet_list(lines)]
+    if item.status in (assessment.STATUS_NOT_ASSESSABLE, assessment.STATUS_WITHHELD):
+        parts.append(
+            "The recommendation is kept because the national evaluation supports it, not "
+            "because these data do."
+        )
     return "\n\n".join(parts)
 
 
@@ -234,22 +303,31 @@ def recommendation_heading(rec: Recommendation) -> str:
 
 
 def recommendations_markdown(items: Iterable[EvidencedRecommendation], ctx) -> str:
-    """All recommendations as one Markdown block, headings included."""
-    return "\n\n".join(
-        f"{recommendation_heading(item.recommendation)}\n\n{describe_recommendation(item, ctx)}"
-        for item in items
-    )
+    """All recommendations as one Markdown block, headings included; a finding is set out
+    in full under the first recommendation that rests on it."""
+    blocks, shown_under = [], {}
+    for item in items:
+        rec = item.recommendation
+        text = describe_recommendation(item, ctx, dict(shown_under))
+        blocks.append(f"{recommendation_heading(rec)}\n\n{text}")
+        for key in rec.findings:
+            shown_under.setdefault(key, rec.number)
+    return "\n\n".join(blocks)
 
 
 def evidence_table(items: Iterable[EvidencedRecommendation]) -> pd.DataFrame:
-    """One row per recommendation: its title, status in scope, and the findings it rests on."""
+    """One row per recommendation: its title, status in scope, and its findings' verdicts."""
     return pd.DataFrame(
         [
             {
                 "Recommendation": f"{item.recommendation.number}. {item.recommendation.title}",
-                "Evidence in this selection": item.status.capitalize(),
-                "Rests on findings about": "; ".join(
-                    FINDING_NAMES[key] for key in item.recommendation.findings
+                "Evidence in this selection": item.status,
+                "Findings assessed": f"{item.assessed} of {len(item.recommendation.findings)}",
+                "Findings it rests on (verdict)": "; ".join(
+                    f"{FINDING_NAMES[key]} ({VERDICT_WORDS[verdict.verdict]})"
+                    for key, verdict in zip(
+                        item.recommendation.findings, item.assessments, strict=True
+                    )
                 ),
             }
             for item in items
@@ -258,30 +336,25 @@ def evidence_table(items: Iterable[EvidencedRecommendation]) -> pd.DataFrame:
 
 
 def describe_support(items: Iterable[EvidencedRecommendation], ctx) -> str:
-    """Opening paragraph: how many recommendations the data in scope support fully."""
+    """Opening paragraph: what the recommendations are, and how their evidence stands here."""
     items = list(items)
-    full = sum(item.supported for item in items)
     scope = selection_words(ctx)
     text = (
         f"The evaluation makes {count_words(len(items))} recommendations, written here in this "
-        "report's own words. Under each, the findings that "
-        "support it are recomputed from the data in scope and linked to the chapters, figures "
-        "and tables that show them."
+        "report's own words. Under each, the findings it rests on are recomputed from the data "
+        "in scope, tested against what the evaluation reported, and linked to the chapters, "
+        "figures and tables that show them."
     )
-    if full == len(items):
-        return text + f" In {scope}, every one of them is supported."
-    how_many = (
-        f"none of the {count_words(len(items))} is"
-        if full == 0
-        else f"{count_words(full)} of the {count_words(len(items))} are"
-    )
-    flagged = [str(item.recommendation.number) for item in items if not item.supported]
-    which = (
-        f"recommendations {join_words(flagged)} rest"
-        if len(flagged) > 1
-        else f"recommendation {flagged[0]} rests"
-    )
-    return text + (
-        f" In {scope}, {how_many} fully supported; {which} partly or wholly on evidence "
-        "that is missing or too small to publish here, and each says so."
-    )
+    counts: dict[str, int] = {}
+    for item in items:
+        counts[item.status] = counts.get(item.status, 0) + 1
+    order = [
+        assessment.STATUS_CONSISTENT,
+        assessment.STATUS_MIXED,
+        assessment.STATUS_INCONCLUSIVE,
+        assessment.STATUS_AGAINST,
+        assessment.STATUS_WITHHELD,
+        assessment.STATUS_NOT_ASSESSABLE,
+    ]
+    parts = [f"{count_words(counts[s])} {s.lower()}" for s in order if counts.get(s)]
+    return text + f" In {scope}, the evidence is {join_words(parts)}."

@@ -8,31 +8,38 @@ of interviews in which a theme was coded.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 import pandas as pd
+import yaml
 
+from analysis import config
 from analysis.errors import DataError
 from analysis.statistics.proportions import SHARE_COLUMNS, share_table
 from analysis.statistics.reporting_groups import add_reporting_group
 
-THEME_LABELS = {
-    "theme_siloed_working": "Siloed working",
-    "theme_multiagency_working": "Multi-agency working",
-    "theme_leadership_support": "Senior leadership support",
-    "theme_release_barriers": "Release capacity as a barrier",
-    "theme_turnover": "Staff turnover",
-    "theme_hope": "Hope for life chances",
-    "theme_pessimism": "Pessimism about life chances",
-    "theme_voice_in_formulation": "Children's voice in formulation",
-    "theme_transitions": "Transition planning",
-}
 PARTICIPANT_LABELS = {"staff": "Staff", "cyp": "Children and young people"}
 CHILD_ATTRIBUTION = "a child or young person"
 
 
+@lru_cache(maxsize=1)
+def theme_codebook() -> dict[str, dict[str, str]]:
+    """The interview codebook from schema.yaml: theme column -> {label, description}."""
+    with open(config.SCHEMA_PATH, encoding="utf-8") as handle:
+        columns = yaml.safe_load(handle)["tables"]["interviews"]["columns"]
+    return {
+        name: {"label": spec.get("label", name), "description": spec["description"]}
+        for name, spec in columns.items()
+        if name.startswith("theme_")
+    }
+
+
 def theme_label(theme: str) -> str:
-    """Reader-facing name of a theme column."""
-    return THEME_LABELS.get(theme, theme.removeprefix("theme_").replace("_", " ").capitalize())
+    """Reader-facing name of a theme column (the codebook's label)."""
+    entry = theme_codebook().get(theme)
+    if entry is None:
+        return theme.removeprefix("theme_").replace("_", " ").capitalize()
+    return entry["label"]
 
 
 def _check_themes(interviews: pd.DataFrame, themes: Sequence[str]) -> None:
@@ -118,3 +125,78 @@ def attribute_excerpts(
         }
     )
     return result.sort_values(["theme", "excerpt_id"]).reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- groups
+
+
+CHILDREN_GROUP = PARTICIPANT_LABELS["cyp"]
+STAFF_GROUPS = ("Staff, YOI/STC", "Staff, SCH")
+INTERVIEW_GROUPS = (*STAFF_GROUPS, CHILDREN_GROUP)
+
+
+def interview_group(interviews: pd.DataFrame, sites: pd.DataFrame) -> pd.Series:
+    """'Staff, SCH', 'Staff, YOI/STC' or 'Children and young people' per interview.
+
+    Children's interviews are never split by setting (re-identification risk).
+    """
+    grouped = add_reporting_group(interviews, sites)
+    return pd.Series(
+        [
+            CHILDREN_GROUP if participant == "cyp" else f"Staff, {reporting}"
+            for participant, reporting in zip(
+                grouped["participant_group"], grouped["reporting_group"].astype(str), strict=True
+            )
+        ],
+        index=interviews.index,
+        name="group",
+        dtype=object,
+    )
+
+
+def theme_prevalence_by_group(
+    interviews: pd.DataFrame,
+    sites: pd.DataFrame,
+    themes: Sequence[str],
+    by_year: bool = True,
+    staff_only: Sequence[str] = (),
+) -> pd.DataFrame:
+    """Share of interviews coding each theme per interview group (and year), long format.
+
+    Groups are staff in YOI/STC, staff in SCHs and children (never split by setting).
+    Themes in `staff_only` get no children's rows. Rows follow the order of `themes`,
+    then INTERVIEW_GROUPS, then year. Columns: theme, theme_label, group, [year],
+    SHARE_COLUMNS.
+    """
+    _check_themes(interviews, themes)
+    grouped = interviews.assign(group=interview_group(interviews, sites))
+    by = ["group", "year"] if by_year else ["group"]
+    table = theme_prevalence(grouped, themes, by=by)
+    keep = ~(table["theme"].isin(list(staff_only)) & (table["group"] == CHILDREN_GROUP))
+    order = {
+        "theme": {theme: i for i, theme in enumerate(themes)},
+        "group": {group: i for i, group in enumerate(INTERVIEW_GROUPS)},
+    }
+    sort_keys = ["_theme", "_group", *(["year"] if by_year else [])]
+    return (
+        table[keep]
+        .assign(
+            _theme=table["theme"].map(order["theme"]), _group=table["group"].map(order["group"])
+        )
+        .sort_values(sort_keys)
+        .drop(columns=["_theme", "_group"])
+        .reset_index(drop=True)
+    )
+
+
+def meaningful_intervals(
+    table: pd.DataFrame, min_n: int = config.MIN_N_FOR_INTERVAL
+) -> pd.DataFrame:
+    """A share table whose intervals are blanked where fewer than `min_n` interviews count.
+
+    A 95% interval on three or four interviews spans most of 0-100% and says nothing.
+    """
+    small = pd.to_numeric(table["denominator"], errors="coerce").fillna(0) < min_n
+    return table.assign(
+        ci_low=table["ci_low"].where(~small), ci_high=table["ci_high"].where(~small)
+    )

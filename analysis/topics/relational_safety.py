@@ -20,6 +20,8 @@ from analysis.display.share_figures import (
     share_points,
     wrapped,
 )
+from analysis.display.share_tables import wide_share_table
+from analysis.statistics.changes import change_over_years, years_span
 from analysis.statistics.proportions import (
     agree_or_strongly_agree,
     at_least_a_little,
@@ -33,10 +35,10 @@ from analysis.statistics.proportions import (
     year_label,
 )
 from analysis.statistics.reporting_groups import (
+    GROUP_WORDS,
     REPORTING_GROUPS,
     add_reporting_group,
     groups_in,
-    where_group,
 )
 from analysis.statistics.themes import theme_label, theme_prevalence, theme_prevalence_by_year
 
@@ -164,16 +166,33 @@ def multiagency_working_by_year(staff: pd.DataFrame, sites: pd.DataFrame) -> pd.
     return share_table(flags, "agree", by=["reporting_group", "year"])
 
 
-def describe_multiagency_working(table: pd.DataFrame) -> str:
-    """Prose: agreement in the first and last year in scope, per setting group."""
+def describe_multiagency_working(table: pd.DataFrame, protect: bool = False) -> str:
+    """Prose: how agreement that agencies work well together changed, per setting group."""
     groups = groups_in(table)
-    sentences = [
-        "Staff agreeing that staff from different agencies work well together"
-        f"{where_group(group, groups)}: "
-        f"{shares_by_year(table[table['reporting_group'] == group])}."
-        for group in groups
-    ]
-    return " ".join(sentences) or "No staff in scope answered the multi-agency working question."
+    if not groups:
+        return "No staff in scope answered the multi-agency working question."
+    parts = []
+    for group in groups:
+        change = change_over_years(table[table["reporting_group"] == group], group, not protect)
+        if change is not None:
+            where = f" in {GROUP_WORDS[group]}" if len(groups) > 1 else ""
+            parts.append(change.verb_phrase(tested=not protect) + where)
+    if not parts:
+        return "Fewer than two years can be shown here, so no change can be seen."
+    return (
+        f"{years_span(table).capitalize()}, the share of staff agreeing that staff from "
+        f"different agencies work well together {join_words(parts)}."
+    )
+
+
+def multiagency_display(table: pd.DataFrame) -> pd.DataFrame:
+    """Every year's share agreeing that agencies work well together, by setting group."""
+    return wide_share_table(
+        table,
+        rows=["reporting_group"],
+        column_name=year_label,
+        labels={"reporting_group": "Setting group"},
+    )
 
 
 def plot_multiagency_working(table: pd.DataFrame):

@@ -19,9 +19,10 @@ from analysis.display.share_figures import (
     points_phrases,
     share_points,
 )
+from analysis.display.share_tables import wide_share_table
+from analysis.statistics.changes import change_over_years, describe_changes, years_span
 from analysis.statistics.models import (
     ModelResult,
-    describe_effect,
     describe_sample,
     fit_mixed_model,
     varying_terms,
@@ -29,18 +30,18 @@ from analysis.statistics.models import (
 from analysis.statistics.proportions import (
     agree_or_strongly_agree,
     describe_share,
+    join_words,
     rarely_or_never,
     share_display,
     share_table,
-    shares_by_year,
     year_label,
     year_words,
 )
 from analysis.statistics.reporting_groups import (
+    GROUP_WORDS,
     REPORTING_GROUPS,
     add_reporting_group,
     groups_in,
-    where_group,
 )
 from analysis.statistics.themes import theme_prevalence_by_year
 
@@ -119,23 +120,47 @@ def access_to_support_by_year(staff: pd.DataFrame, sites: pd.DataFrame) -> pd.Da
     return pd.concat(parts, ignore_index=True)
 
 
-def describe_access_to_support(access: pd.DataFrame) -> str:
-    """Prose: access to each kind of support in the first and last year, per group."""
+def describe_access_to_support(access: pd.DataFrame, protect: bool = False) -> str:
+    """Prose: how access to each kind of support changed in each setting group, with its size.
+
+    A rise or fall is named only where the 95% interval of the change excludes zero (not
+    tested below national level); every year's share, with counts, is in `access_display`.
+    """
     groups = groups_in(access)
+    if not groups:
+        return "No staff in scope answered the questions on support."
     sentences = []
     for group in groups:
         rows = access[access["reporting_group"] == group]
-        parts = [
-            f"{label.lower()}, {shares_by_year(rows[rows['support'] == label])}"
+        changes = [
+            change_over_years(rows[rows["support"] == label], label.lower(), test=not protect)
             for label in SUPPORT_ITEMS.values()
-            if (rows["support"] == label).any()
         ]
-        sentences.append(
-            f"Staff agreeing they could access support{where_group(group, groups)}: "
-            + "; ".join(parts)
-            + "."
-        )
-    return " ".join(sentences) or "No staff in scope answered the questions on support."
+        changes = [c for c in changes if c is not None]
+        if changes:
+            where = f"In {GROUP_WORDS[group]}" if len(groups) > 1 else "Here"
+            sentences.append(
+                f"{where}, access {years_span(rows)} "
+                f"{describe_changes(changes, tested=not protect)}."
+            )
+    return (
+        " ".join(sentences) or "Fewer than two years can be shown here, so no change can be seen."
+    )
+
+
+def access_display(access: pd.DataFrame) -> pd.DataFrame:
+    """Every year's share of staff agreeing they can access each support, by setting group."""
+    order = {label: position for position, label in enumerate(SUPPORT_ITEMS.values())}
+    ordered = access.assign(
+        _group=access["reporting_group"].astype(str).map(REPORTING_GROUPS.index),
+        _support=access["support"].map(order),
+    ).sort_values(["_group", "_support", "year"], kind="stable")
+    return wide_share_table(
+        ordered,
+        rows=["reporting_group", "support"],
+        column_name=year_label,
+        labels={"reporting_group": "Setting group", "support": "Support"},
+    )
 
 
 def plot_access_to_support(access: pd.DataFrame):
@@ -226,24 +251,29 @@ def wellbeing_model(staff: pd.DataFrame, sites: pd.DataFrame) -> ModelResult:
 
 
 def describe_wellbeing_model(model: ModelResult, protect: bool = False) -> str:
-    """Prose: how wellbeing differed with access to support, holding the rest fixed."""
+    """Prose: the largest association with wellbeing and the range of the others, with the
+    model's sample; every coefficient is in the model's table."""
     if not model.estimated:
         return f"The wellbeing model was {model.reason}."
-    parts = [
-        f"{row['label'].lower()} {describe_effect(row, model.effect)}"
-        for _, row in model.table.iterrows()
-        if row["term"] in PREDICTOR_LABELS
-    ]
+    rows = model.table[model.table["term"].isin(list(PREDICTOR_LABELS))]
+    if rows.empty:
+        return "No predictor of wellbeing varies in this selection."
+    largest = rows.loc[rows["estimate"].abs().idxmax()]
+    others = rows.drop(index=largest.name)
     text = (
-        f"In {describe_sample(model, 'staff with complete answers', protect)}, wellbeing scores "
-        "(SWEMWBS, 7-35) differed, other terms held fixed, with: " + "; ".join(parts) + "."
+        f"In {describe_sample(model, 'staff with complete answers', protect)}, staff who "
+        f"agreed with '{str(largest['label']).lower()}' scored "
+        f"{format_number(largest['estimate'], 1)} points higher on wellbeing (SWEMWBS, 7 to 35; "
+        f"95% CI {format_number(largest['ci_low'], 1)} to {format_number(largest['ci_high'], 1)}),"
+        " other terms held fixed."
     )
-    if model.group_sd is not None:
-        spread = format_number(model.group_sd, 2)
-        text += f" The standard deviation of site intercepts was {spread} points."
-    return text + (
-        " The surveys are cross-sectional, so these are associations, not effects of support."
-    )
+    if len(others):
+        low, high = others["estimate"].min(), others["estimate"].max()
+        text += (
+            f" Each of the other terms ({', '.join(str(v).lower() for v in others['label'])}) went "
+            f"with {format_number(low, 1)} to {format_number(high, 1)} points."
+        )
+    return text + " The surveys are cross-sectional, so these are associations, not effects."
 
 
 # --------------------------------------------------------------------------- release capacity
@@ -261,23 +291,28 @@ def release_barrier_theme_by_year(interviews: pd.DataFrame) -> pd.DataFrame:
     return theme_prevalence_by_year(interviews, ["theme_release_barriers"], "staff")
 
 
-def describe_release_barriers(release: pd.DataFrame, theme: pd.DataFrame) -> str:
-    """Prose: survey share rarely/never released, and the interview theme, by year."""
+def describe_release_barriers(release: pd.DataFrame, protect: bool = False) -> str:
+    """Prose: how the share of staff rarely or never released changed, per setting group.
+
+    What staff said about release capacity in interviews is shown with the chapter's
+    interview themes, not repeated here.
+    """
     groups = groups_in(release)
-    sentences = [
-        "Staff who could rarely or never be released from duties to attend training, "
-        f"supervision or reflective practice{where_group(group, groups)}: "
-        f"{shares_by_year(release[release['reporting_group'] == group])}."
-        for group in groups
-    ]
-    if theme.empty:
-        sentences.append("No staff interviews are in scope (interviews took place at five sites).")
-    else:
-        sentences.append(
-            "Staff interviews describing staffing levels or release capacity as a barrier: "
-            f"{shares_by_year(theme)}."
-        )
-    return " ".join(sentences)
+    if not groups:
+        return "No staff in scope answered the question on being released for support."
+    parts = []
+    for group in groups:
+        rows = release[release["reporting_group"] == group]
+        change = change_over_years(rows, group, test=not protect)
+        if change is not None:
+            where = f" in {GROUP_WORDS[group]}" if len(groups) > 1 else ""
+            parts.append(change.verb_phrase(tested=not protect) + where)
+    if not parts:
+        return "Fewer than two years can be shown here, so no change can be seen."
+    return (
+        f"{years_span(release).capitalize()}, the share of staff who could rarely or never be "
+        f"released for support {join_words(parts)}."
+    )
 
 
 def plot_release_for_support(release: pd.DataFrame):

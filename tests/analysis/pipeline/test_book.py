@@ -1,4 +1,5 @@
 import pytest
+import yaml
 
 from analysis.config import PROJECT_ROOT
 from analysis.errors import ParameterError
@@ -36,3 +37,15 @@ def test_notebooks_are_stored_without_outputs():
 def test_unknown_chapter_lists_the_valid_ones():
     with pytest.raises(ParameterError, match="valid chapters: summary, introduction"):
         read_book().chapter("topic-9")
+
+
+def test_the_site_book_takes_the_notice_and_authors_from_quarto_yml():
+    from analysis.pipeline.book import book_config
+    from analysis.pipeline.build import SITE_BOOK
+
+    national, site = read_book(), read_book(SITE_BOOK)
+    own = yaml.safe_load(SITE_BOOK.read_text(encoding="utf-8"))
+    assert "data-notice" not in own and "author" not in own["book"]  # one source for each
+    assert site.config["data-notice"] == national.config["data-notice"]
+    assert site.author == national.author
+    assert book_config(SITE_BOOK)["book"]["subtitle"] == own["book"]["subtitle"]

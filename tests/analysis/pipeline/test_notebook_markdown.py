@@ -183,3 +183,42 @@ def test_unreadable_cell_options_name_the_chapter_and_cell(tmp_path):
     broken = _markdown_output_cell('#| label: tbl-x\n#| tbl-cap: "a "b" c"\nshow_table(t)', TABLE)
     with pytest.raises(BuildError, match=r"chapter one, cell 2: cannot read its #\| options"):
         _assemble(tmp_path, {"one": [new_markdown_cell("# One"), broken]})
+
+
+def test_section_references_are_numbered_as_pandoc_numbers_the_sections(tmp_path):
+    result = _assemble(
+        tmp_path,
+        {
+            "one": [new_markdown_cell("# One {#sec-one}\n\n## First\n\nSee @sec-two-b.")],
+            "two": [
+                new_markdown_cell("# Two {#sec-two}\n\n## A {.unnumbered}\n\n## B {#sec-two-b}"),
+                _markdown_output_cell("show(x)", "## 1. Named {#sec-named .unnumbered}"),
+                new_markdown_cell(
+                    "```bash\n## not a heading {#sec-code}\n```\n\n## C {#sec-two-c}"
+                ),
+            ],
+        },
+    )
+    assert "See [Section 2.1](#sec-two-b)." in result.text
+    assert result.numbers["sec-two-c"] == "Section 2.2"
+    assert result.numbers["sec-named"] == "1. Named"
+    assert "sec-code" not in result.numbers
+
+
+def test_an_unnumbered_markdown_chapter_takes_no_chapter_number(tmp_path):
+    references = tmp_path / "references.qmd"
+    references.write_text("# References {#sec-references .unnumbered}\n\n::: {#refs}\n:::\n")
+    first = _write(tmp_path, "first", [new_markdown_cell("# First {#sec-first}")])
+    last = _write(
+        tmp_path, "last", [new_markdown_cell("# Last {#sec-last}\n\nSee @sec-references.")]
+    )
+    chapters = (
+        Chapter("first", Path("chapters/first.ipynb")),
+        Chapter("references", Path("references.qmd")),
+        Chapter("last", Path("chapters/last.ipynb")),
+    )
+    book = Book("T", "", "", chapters, {})
+    result = book_markdown(book, {"first": first, "references": references, "last": last})
+    assert result.numbers["sec-last"] == "Chapter 2"
+    assert "# References {#sec-references .unnumbered}" in result.text
+    assert "See [References](#sec-references)." in result.text

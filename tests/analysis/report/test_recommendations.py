@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import dataclasses
 import re
 
+import pandas as pd
 import pytest
 
 from analysis import config
 from analysis.data.chapter_context import ChapterContext
-from analysis.report import headlines, recommendations
+from analysis.report import assessment, headlines, recommendations
 from tests.analysis.shared import notebook_labels
 
 REFERENCE = re.compile(r"@((?:fig|tbl|sec)-[\w-]+)")
@@ -55,54 +55,106 @@ def test_recommendations_are_in_the_projects_own_words():
     assert not any(opening.lower() in text.lower() for opening in seed_openings)
 
 
-def test_all_recommendations_are_supported_by_the_national_data(national_findings):
+def test_each_status_follows_from_the_verdicts_on_its_findings(national_findings):
     evidenced = recommendations.recommendations_with_evidence(national_findings)
-    assert [item.status for item in evidenced] == ["supported"] * 9
+    by_key = headlines.findings_by_key(national_findings)
+    for item in evidenced:
+        verdicts = [by_key[key].assessment for key in item.recommendation.findings]
+        assert item.assessments == tuple(verdicts)
+        assert item.status == assessment.combine(verdicts)
+    statuses = {item.recommendation.number: item.status for item in evidenced}
+    # Every finding behind recommendation 2 clears its line nationally; one behind 3 does not.
+    assert statuses[2] == assessment.STATUS_CONSISTENT
+    assert statuses[3] == assessment.STATUS_MIXED
     assert all(any(label.startswith(("fig-", "tbl-")) for label in i.labels) for i in evidenced)
 
 
-def test_a_recommendation_whose_finding_is_unsupported_is_flagged(national_findings):
-    weakened = [
-        dataclasses.replace(f, supported=False) if f.key == "turnover" else f
-        for f in national_findings
-    ]
-    item = recommendations.recommendations_with_evidence(weakened)[7]  # number 8
-    assert item.recommendation.number == 8
-    assert item.missing == ("turnover",) and item.status == "not supported by the data in scope"
-    assert item.labels == ("sec-topic-2",)
+def flipped(ctx: ChapterContext, table: str, frame: pd.DataFrame) -> ChapterContext:
+    """The same selection with one table replaced (the context caches its tables)."""
+    ctx.__dict__[table] = frame
+    return ctx
+
+
+def _statuses(ctx: ChapterContext) -> dict[int, str]:
+    evidenced = recommendations.recommendations_with_evidence(headlines.headline_findings(ctx))
+    return {item.recommendation.number: item.status for item in evidenced}
+
+
+def test_turning_the_leadership_evidence_around_turns_recommendation_two_against():
     ctx = ChapterContext.load()
-    text = recommendations.describe_recommendation(item, ctx)
-    assert "Not supported by the data in this selection" in text
-    assert "staff turnover" in text
+    interviews = ctx.interviews.copy()
+    staff = interviews["participant_group"] == "staff"
+    interviews.loc[staff, ["theme_leadership_support", "theme_consistent_leaders"]] = False
+    # organisational complexity described by SCH staff, not by YOI/STC staff
+    interviews.loc[staff, "theme_org_complexity"] = interviews.loc[staff, "setting_type"].eq("SCH")
+    assert _statuses(ChapterContext.load())[2] == assessment.STATUS_CONSISTENT
+    assert _statuses(flipped(ctx, "interviews", interviews))[2] == assessment.STATUS_AGAINST
 
 
-def test_a_missing_finding_counts_as_missing_evidence(national_findings):
+def test_reversing_the_years_of_involvement_makes_recommendation_four_mixed():
+    ctx = ChapterContext.load()
+    staff = ctx.staff_survey.copy()
+    staff["year"] = staff["year"].map({1: 3, 2: 2, 3: 1})
+    by_number = {
+        item.recommendation.number: item
+        for item in recommendations.recommendations_with_evidence(
+            headlines.headline_findings(flipped(ctx, "staff_survey", staff))
+        )
+    }
+    involvement = by_number[4].assessments[0]
+    assert involvement.verdict == assessment.AGAINST and "-14 points" in involvement.basis
+    assert by_number[4].status == assessment.STATUS_MIXED
+
+
+def test_an_absent_finding_cannot_be_assessed_and_its_exhibits_are_not_cited(national_findings):
     without = [f for f in national_findings if f.key != "transitions"]
     item = recommendations.recommendations_with_evidence(without)[4]  # number 5
-    assert item.status == "partly supported" and item.missing == ("transitions",)
+    assert item.missing == ("transitions",)
+    assert item.assessments[0].verdict == assessment.NO_DATA
+    assert item.status == assessment.STATUS_CONSISTENT  # from formulation coverage alone
     assert "tbl-transitions-and-education" not in item.labels
 
 
-def test_site_without_interviews_flags_recommendations_on_interview_evidence():
+def test_site_without_interviews_cannot_assess_recommendations_on_interview_evidence():
     ctx = ChapterContext.load(site="S03")
     evidenced = recommendations.recommendations_with_evidence(headlines.headline_findings(ctx))
-    turnover = evidenced[7]
-    assert turnover.status == "not supported by the data in scope"
+    continuity = evidenced[7]
+    assert continuity.recommendation.number == 8
+    assert continuity.status == assessment.STATUS_NOT_ASSESSABLE
+    assert {a.verdict for a in continuity.assessments} == {assessment.NO_DATA}
     text = recommendations.recommendations_markdown(evidenced, ctx)
-    assert "Not supported by the data in this selection" in text
+    assert "cannot be assessed in this selection" in text
     assert "the data for site S03" in recommendations.describe_support(evidenced, ctx)
 
 
-def test_year_three_only_flags_recommendations_that_rest_on_change_over_time():
+def test_disclosure_control_has_a_status_of_its_own():
+    # a site report with so few surveys that disclosure control suppresses every share
+    site = ChapterContext.load(site="S03")
+    site = flipped(site, "staff_survey", site.staff_survey.head(5))
+    site = flipped(site, "cyp_survey", site.cyp_survey.head(3))
+    by_number = {
+        item.recommendation.number: item
+        for item in recommendations.recommendations_with_evidence(headlines.headline_findings(site))
+    }
+    item = by_number[4]  # involvement (staff survey), voice (interviews), listened to (children)
+    assert [a.verdict for a in item.assessments] == [
+        assessment.WITHHELD,
+        assessment.NO_DATA,
+        assessment.WITHHELD,
+    ]
+    assert item.status == assessment.STATUS_WITHHELD
+
+
+def test_year_three_alone_cannot_assess_change_but_assesses_the_rest():
     ctx = ChapterContext.load(years=[3])
     evidenced = recommendations.recommendations_with_evidence(headlines.headline_findings(ctx))
     by_number = {item.recommendation.number: item for item in evidenced}
-    assert by_number[6].missing == ("siloed_to_multiagency",)
-    assert by_number[6].status == "partly supported"
-    assert "Evidence missing in this selection" in recommendations.describe_recommendation(
-        by_number[6], ctx
+    involvement = by_number[4]
+    assert involvement.assessments[0].verdict == assessment.NO_DATA
+    assert involvement.assessed == 2
+    assert "two of its three findings could be assessed" in (
+        recommendations.describe_recommendation(involvement, ctx)
     )
-    assert by_number[8].supported
 
 
 @pytest.mark.parametrize("site", ["", "S03", "S07"])
@@ -114,11 +166,11 @@ def test_markdown_cross_references_only_labels_available_in_scope(site):
 
 
 def test_evidence_table_has_a_row_per_recommendation(national_findings):
-    table = recommendations.evidence_table(
-        recommendations.recommendations_with_evidence(national_findings)
-    )
+    evidenced = recommendations.recommendations_with_evidence(national_findings)
+    table = recommendations.evidence_table(evidenced)
     assert len(table) == 9
-    assert set(table["Evidence in this selection"]) == {"Supported"}
+    assert table["Evidence in this selection"].tolist() == [item.status for item in evidenced]
+    assert table["Findings assessed"].iloc[0] == "4 of 4"
 
 
 def test_recommendations_notebook_is_clean_and_defaults_match_config():

@@ -61,3 +61,58 @@ def test_attribute_excerpts_names_only_staff_reporting_groups():
         themes.CHILD_ATTRIBUTION,
     ]
     assert "site_id" not in attributed
+
+
+def test_every_theme_of_the_codebook_has_a_label_from_the_schema():
+    codebook = themes.theme_codebook()
+    assert themes.theme_label("theme_self_regulation") == "Self-regulation and de-escalation"
+    assert all(entry["label"] != name for name, entry in codebook.items())
+
+
+GROUPED = pd.DataFrame(
+    {
+        "interview_id": list("ABCDEFG"),
+        "participant_group": ["staff", "staff", "staff", "cyp", "cyp", "staff", "staff"],
+        "year": [1, 1, 2, 1, 2, 2, 1],
+        "site_id": ["S01", "S02", "S01", "S02", "S01", "S02", "S02"],
+        "theme_hope": [True, False, True, True, False, True, True],
+        "theme_valued": [True, True, False, False, False, True, False],
+    }
+)
+
+
+def test_prevalence_by_group_never_splits_children_by_setting():
+    table = themes.theme_prevalence_by_group(GROUPED, SITES, ["theme_hope"], by_year=False)
+    assert table["group"].tolist() == ["Staff, YOI/STC", "Staff, SCH", themes.CHILDREN_GROUP]
+    by_group = table.set_index("group")
+    assert (
+        by_group.at["Staff, YOI/STC", "numerator"],
+        by_group.at["Staff, YOI/STC", "denominator"],
+    ) == (2, 2)
+    assert (by_group.at["Staff, SCH", "numerator"], by_group.at["Staff, SCH", "denominator"]) == (
+        2,
+        3,
+    )
+    assert (
+        by_group.at[themes.CHILDREN_GROUP, "numerator"],
+        by_group.at[themes.CHILDREN_GROUP, "denominator"],
+    ) == (1, 2)
+
+
+def test_prevalence_by_group_and_year_keeps_theme_order_and_drops_staff_only_children():
+    table = themes.theme_prevalence_by_group(
+        GROUPED, SITES, ["theme_valued", "theme_hope"], staff_only=["theme_valued"]
+    )
+    assert list(dict.fromkeys(table["theme"])) == ["theme_valued", "theme_hope"]
+    valued = table[table["theme"] == "theme_valued"]
+    assert themes.CHILDREN_GROUP not in set(valued["group"])
+    sch_year_one = valued[(valued["group"] == "Staff, SCH") & (valued["year"] == 1)].iloc[0]
+    assert (sch_year_one["numerator"], sch_year_one["denominator"]) == (1, 2)
+
+
+def test_intervals_are_blanked_below_the_minimum_number_of_interviews():
+    table = themes.theme_prevalence_by_group(GROUPED, SITES, ["theme_hope"], by_year=False)
+    assert table["ci_low"].notna().all()
+    shown = themes.meaningful_intervals(table, min_n=3)
+    assert shown["ci_low"].notna().tolist() == [False, True, False]
+    assert shown["proportion"].equals(table["proportion"])

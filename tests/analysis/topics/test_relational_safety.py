@@ -85,11 +85,18 @@ def test_multiagency_working_by_year_groups_the_stc_with_the_yois():
     cells = {(r.reporting_group, r.year): (r.numerator, r.denominator) for r in table.itertuples()}
     assert cells == {("YOI/STC", 1): (2, 3), ("SCH", 1): (0, 1), ("SCH", 3): (1, 1)}
     text = relational_safety.describe_multiagency_working(table)
-    assert "work well together in YOIs and the STC: 67% (2 of 3" in text
+    # a change is said only for a group with two years; one interviewee each way is no change
+    assert text.endswith("work well together showed no clear change (0% to 100%) in SCHs.")
+    assert "YOIs" not in text
+    assert relational_safety.multiagency_display(table).iloc[0].tolist() == [
+        "YOI/STC",
+        "67% (2/3)",
+        "–",
+    ]
     single = relational_safety.describe_multiagency_working(
         table[table["reporting_group"] == "SCH"]
     )
-    assert "together: 0% (0 of 1" in single  # one group in scope: the scope names it
+    assert single.endswith("no clear change (0% to 100%).")  # one group: the scope names it
 
 
 def interviews_fixture() -> pd.DataFrame:
