@@ -10,14 +10,14 @@ the failure are masked (``9434******``).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
 
 from analysis.validation.display import mask_identifier
-from analysis.validation.failures import MAX_EXAMPLES, Failure
+from analysis.validation.failures import MAX_EXAMPLES, MAX_LINES, Failure
 
 NHS_NUMBER = re.compile(r"(?<![\d-])\d{3}[ -]?\d{3}[ -]?\d{4}(?![\d-])")
 EMAIL = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
@@ -134,31 +134,33 @@ def _candidate_counts(values: pd.Series, rules: tuple[IdentifierRule, ...]) -> p
 
 def _column_findings(
     counts: pd.Series, present: int, rule: IdentifierRule
-) -> tuple[int, list[str]]:
-    """Rows whose value holds the identifier, and the first identifiers found.
+) -> tuple[int, list[str], set[str]]:
+    """Rows whose value holds the identifier, the first identifiers found, and the values.
 
     ``counts`` holds the candidate values and their row counts; ``present`` is the
     number of non-missing values of the column.
     """
     if counts.empty:
-        return 0, []
+        return 0, [], set()
     candidates = counts[[rule.hint.search(value) is not None for value in counts.index]]
     rows = 0
     matched_values = 0
     found: list[str] = []
+    values: set[str] = set()
     for value, count in candidates.items():
         hits = rule.find(value)
         if hits:
             rows += int(count)
             matched_values += 1
+            values.add(value)
             found.extend(hit for hit in hits if hit not in found)
     if rows == 0:
-        return 0, []
+        return 0, [], set()
     if rule.share_needed and (
         rows / counts.sum() < rule.share_needed or matched_values < rule.min_values
     ):
-        return 0, []
-    return rows, found[:MAX_EXAMPLES]
+        return 0, [], set()
+    return rows, found[:MAX_EXAMPLES], values
 
 
 def find_identifiers(
@@ -167,10 +169,12 @@ def find_identifiers(
     file: str,
     window_end_year: int,
     columns: Iterable[str] | None = None,
+    lines: Sequence[int] = (),
 ) -> list[Failure]:
     """Failures for every column of ``frame`` that carries direct identifiers.
 
-    ``frame`` should hold the file's values as text; ``columns`` limits the scan.
+    ``frame`` should hold the file's values as text; ``columns`` limits the scan;
+    ``lines`` gives the file line of each row, to name the first failing lines.
     """
     rules = identifier_rules(latest_birth_date(window_end_year))
     failures = []
@@ -178,8 +182,12 @@ def find_identifiers(
         present = int(frame[column].notna().sum())
         counts = _candidate_counts(frame[column], rules)
         for rule in rules:
-            rows, found = _column_findings(counts, present, rule)
+            rows, found, values = _column_findings(counts, present, rule)
             if rows:
                 examples = tuple(mask_identifier(value, rule.keep) for value in found)
-                failures.append(Failure(dataset, file, str(column), rule.rule, rows, examples))
+                at = frame[column].isin(values).to_numpy().nonzero()[0][:MAX_LINES]
+                where = tuple(lines[p] for p in at if p < len(lines))
+                failures.append(
+                    Failure(dataset, file, str(column), rule.rule, rows, examples, where)
+                )
     return failures
