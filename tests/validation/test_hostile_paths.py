@@ -12,10 +12,11 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from analysis import config
-from analysis.cli import MAX_RUN_NAME, _run_name, app
+from analysis.cli import app
 from analysis.errors import BuildError, ParameterError
 from analysis.pipeline.build import Builder, BuildOptions
 from analysis.pipeline.publish import MARKER, book_dir_problem, inside
+from analysis.pipeline.rerun import MAX_RUN_NAME, run_name
 from analysis.validation.identifiers import is_site_id, site_id_problem
 
 CRAFTED = ("../../ESCAPE", "S01/../../x", "/etc", "S01\n", " S01", "s01", "S1", "S001", "S０１")
@@ -189,7 +190,7 @@ def test_build_out_refuses_a_folder_of_other_files_and_leaves_it_intact(tmp_path
     )
 )
 def test_run_output_names_are_one_safe_file_name_whatever_the_values(raw):
-    name = _run_name("topic-5", raw)
+    name = run_name("topic-5", raw) + ".ipynb"
     assert len(name) <= MAX_RUN_NAME + len(".ipynb")
     assert Path(name).name == name and name not in (".", "..")
     assert set(name) <= set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
@@ -197,6 +198,19 @@ def test_run_output_names_are_one_safe_file_name_whatever_the_values(raw):
 
 
 def test_run_output_names_differ_for_different_long_values():
-    first = _run_name("topic-5", {"wtp": "1" * 300})
-    second = _run_name("topic-5", {"wtp": "1" * 299 + "2"})
+    first = run_name("topic-5", {"wtp": "1" * 300})
+    second = run_name("topic-5", {"wtp": "1" * 299 + "2"})
     assert first != second
+
+
+def test_run_refuses_data_that_fail_the_gate(data_copy: Path, tmp_path: Path):
+    economics = data_copy / "economics_inputs.csv"
+    lines = economics.read_text(encoding="utf-8").splitlines()
+    lines[2] = lines[2].replace("1450.00", "inf")
+    economics.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(
+        app, ["run", "topic-5", "--data", str(data_copy), "--out", str(tmp_path / "runs")]
+    )
+    assert result.exit_code == 1, result.output
+    assert "- economics_inputs.csv, line 3, column high: high holds finite numbers" in result.output
+    assert not list((tmp_path / "runs").glob("*.ipynb"))
