@@ -21,16 +21,11 @@ EPOCH = 1_600_000_000  # 2020-09-13T12:26:40Z
 DAY = datetime.fromtimestamp(EPOCH, UTC).strftime("%Y-%m-%d")
 
 
-# The gate's Data Docs carry great_expectations' run times; they are being moved out of the
-# published book, and are the only published files this comparison leaves out.
-NOT_COMPARED = "data-docs/"
-
-
 def _files(root: Path) -> dict[str, bytes]:
     return {
         p.relative_to(root).as_posix(): p.read_bytes()
         for p in sorted(root.rglob("*"))
-        if p.is_file() and not p.relative_to(root).as_posix().startswith(NOT_COMPARED)
+        if p.is_file()
     }
 
 
