@@ -42,19 +42,26 @@ def user_errors(command):
             return command(*args, **kwargs)
         except ValidationFailed as exc:
             if exc.report is not None:
-                from analysis.validation.gate import failures_table
+                from analysis.validation.failures import print_failures
 
-                console.print(failures_table(exc.report))
-            console.print(f"[bold red]error:[/] {exc}", highlight=False)
+                print_failures(exc.report, console)
+            _error(str(exc))
             raise typer.Exit(exc.exit_code) from None
         except StairsError as exc:
-            console.print(f"[bold red]error:[/] {exc}", highlight=False)
+            _error(str(exc))
             raise typer.Exit(exc.exit_code) from None
         except KeyboardInterrupt:
             console.print("[bold red]interrupted:[/] the published report is unchanged")
             raise typer.Exit(130) from None
 
     return wrapper
+
+
+def _error(message: str) -> None:
+    """One error line on stderr, never wrapped or cut (logs keep it whole)."""
+    from rich.text import Text
+
+    console.print(Text.assemble(("error:", "bold red"), " ", message), soft_wrap=True)
 
 
 def _data_dir(data: Path | None) -> Path:
@@ -90,14 +97,14 @@ def validate(
 ) -> None:
     """Run the data-quality gate; exit 1 if any rule fails."""
     from analysis.pipeline.gate_cache import run_gate_and_summarise
-    from analysis.validation.gate import failures_table
+    from analysis.validation.failures import print_failures
 
     data_dir = _data_dir(data)
     with console.status(f"validating {data_dir}"):
         report = run_gate_and_summarise(data_dir, results)
     if not report.passed:
-        console.print(failures_table(report))
-        console.print(f"[bold red]error:[/] {len(report.failures)} rule(s) failed for {data_dir}")
+        print_failures(report, console)
+        _error(f"{len(report.failures)} rule(s) failed for {data_dir}")
         raise typer.Exit(1)
     out.print(f"all suites passed for {data_dir}; results in {results}")
 

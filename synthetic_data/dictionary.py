@@ -41,6 +41,8 @@ def allowed_values(column_spec: dict[str, Any], schema: dict[str, Any]) -> str |
         return "true; false"
     if column_spec["type"] == "month":
         return "YYYY-MM"
+    if "format" in column_spec:
+        return column_spec["format"]
     low, high = column_spec.get("min"), column_spec.get("max")
     if low is not None and high is not None:
         return f"{low} to {high}"

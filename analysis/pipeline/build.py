@@ -35,13 +35,19 @@ from analysis.pipeline.cache import (
     text_sha256,
 )
 from analysis.pipeline.parameters import declared_parameters
-from analysis.pipeline.provenance import build_time, collect_inputs
+from analysis.pipeline.provenance import (
+    build_time,
+    collect_inputs,
+    published_record,
+    record_json,
+)
 from analysis.pipeline.render import FORMATS, Renderer, detect_renderer, render_book
 from analysis.pipeline.results_record import PREVIOUS_RECORD_NAME, RECORD_NAME, write_record
 from analysis.pipeline.scenarios import Scenario
 from analysis.pipeline.shards import SHARD_RECORD, Shard, ShardRecord, build_identity, share_of
 from analysis.pipeline.site_index import write_site_index
 from analysis.pipeline.workers import STAGING, Task, Workers
+from analysis.validation.identifiers import is_site_id, site_id_problem
 
 NATIONAL = "national"
 PROJECT_FILES = ("_quarto.yml",)
@@ -129,17 +135,28 @@ def site_ids(data_dir: Path) -> list[str]:
 
 
 def check_sites(requested: tuple[str | None, ...], data_dir: Path) -> tuple[str | None, ...]:
-    """Requested scopes, with unknown site ids and the STC refused (listing the valid ones)."""
+    """Requested scopes, refusing a site id that is not a site id of the register, and the
+    STC (listing the valid ones).
+
+    A site id names folders of the build and the book, so it must match the schema's
+    pattern whether it comes from ``--site`` or from ``sites.csv``.
+    """
     known = site_ids(data_dir)
     stc = {row["site_id"] for row in _register(data_dir) if row["setting_type"] == "STC"}
     for site in requested:
+        if site is None:
+            continue
+        problem = site_id_problem(site)
+        if problem is not None:
+            raise ParameterError(f"refusing site {problem}; check the data with `validate`")
+        valid = ", ".join(s for s in known if is_site_id(s))
         if site in stc:
             raise ParameterError(
                 f"site {site!r} is the secure training centre, which has no report of its own "
-                f"(it is reported with the YOIs); valid sites: {', '.join(known)}"
+                f"(it is reported with the YOIs); valid sites: {valid}"
             )
-        if site is not None and site not in known:
-            raise ParameterError(f"unknown site {site!r}; valid sites: {', '.join(known)}")
+        if site not in known:
+            raise ParameterError(f"unknown site {site!r}; valid sites: {valid}")
     return requested
 
 
@@ -168,6 +185,7 @@ class Builder:
         self.site_book: Book = read_book(SITE_BOOK)
         self.renderer = detect_renderer()
         self.summary = BuildSummary(self.renderer)
+        self.build_time = build_time()  # one time for every date the build writes
 
     # -- stages ---------------------------------------------------------------------------
     def run(self) -> BuildSummary:
@@ -176,6 +194,16 @@ class Builder:
         if not options.data_dir.is_dir():
             raise DataError(f"data folder not found: {options.data_dir}")
         check_sites(options.sites, options.data_dir)
+        problem = publishing.book_dir_problem(
+            options.book_dir,
+            {
+                "the data folder": options.data_dir,
+                "the build folder": options.build_dir,
+                "the project": PROJECT_ROOT,
+            },
+        )
+        if problem is not None:
+            raise ParameterError(f"refusing to publish the report in {options.book_dir}: {problem}")
         self._take_share()
         publishing.clean_leftovers(options.book_dir)
         self._gate_and_execute()
@@ -252,7 +280,7 @@ class Builder:
         return self.options.build_dir / "release" / RELEASE
 
     def _scenario_root(self, root: Path, scenario: Scenario | None) -> Path:
-        return root if scenario is None else root / SCENARIOS / scenario.slug
+        return root if scenario is None else _inside(root, root / SCENARIOS / scenario.slug)
 
     def scope_dir(self, site: str | None, without_scenario: bool = False) -> Path:
         """Build folder of one scope (of the report without this build's scenario, if asked)."""
@@ -260,7 +288,7 @@ class Builder:
         root = self._scenario_root(self.options.build_dir, scenario)
         if site is None:
             return root / NATIONAL
-        return root / "sites" / site
+        return _inside(root, root / "sites" / site)
 
     def scope_name(self, site: str | None) -> str:
         """Name of a scope in progress lines and provenance: 'S07', 'wtp-20000/national'."""
@@ -457,7 +485,7 @@ class Builder:
 
     def _book_subdir(self, root: Path, site: str | None) -> Path:
         root = self._scenario_root(root, self.options.scenario)
-        return root if site is None else root / "sites" / site
+        return root if site is None else _inside(root, root / "sites" / site)
 
     def _published_outputs(self, root: Path, site: str | None) -> list[Path]:
         target = self._book_subdir(root, site)
@@ -512,7 +540,7 @@ class Builder:
                 to_render.append((site, key))
         shard = self._shard_record() if self.options.shard is not None else None
         if not to_render and not self._site_index_missing() and not self._shard_record_stale(shard):
-            self._record_provenance()
+            self._record_provenance(None)
             return
         staged = publishing.staging_dir(self.options.book_dir)
         try:
@@ -522,6 +550,7 @@ class Builder:
             write_site_index(staged, self.book)
             if shard is not None:
                 (staged / SHARD_RECORD).write_text(shard.to_json(), encoding="utf-8")
+            self._record_provenance(staged, [site for site, _ in to_render])
             publishing.publish(staged, self.options.book_dir)
         except BaseException:
             publishing.discard(staged)
@@ -534,7 +563,6 @@ class Builder:
             stamp = self.scope_dir(site) / "render.json"
             stamp.write_text(json.dumps({"key": key, "outputs": outputs}), encoding="utf-8")
             self.summary.rendered.append(self.scope_name(site))
-        self._record_provenance()
         self.summary.render_seconds = time.perf_counter() - started
 
     def _compare_with_previous(self, site: str | None) -> dict:
@@ -619,7 +647,7 @@ class Builder:
     def _render_scope(self, site: str | None, staged: Path) -> None:
         target = self._book_subdir(staged, site)
         target.mkdir(parents=True, exist_ok=True)
-        metadata = {"date": build_time()[:10]}
+        metadata = {"date": self.build_time[:10]}
         if site is not None:
             metadata["site"] = site
             metadata["subtitle"] = f"Feedback report for site {site} (disclosure control applied)"
@@ -655,18 +683,33 @@ class Builder:
             json.dumps(log, indent=1), encoding="utf-8"
         )
 
-    def _record_provenance(self) -> None:
+    def _record_provenance(self, staged: Path | None, rendered: list[str | None] = ()) -> None:
+        """Write each scope's build record (with timings) under `_build/`, and the published
+        provenance.json of each re-rendered scope into the staged book."""
         for site in self.options.sites:
+            book = self.book_for(site)
+            order = {chapter.id: number for number, chapter in enumerate(book.chapters)}
             scope_dir = self.scope_dir(site)
             inputs = json.loads((scope_dir / "provenance-inputs.json").read_text(encoding="utf-8"))
-            runs = [r.__dict__ for r in self.summary.runs if r.scope == self.scope_name(site)]
-            record = {**inputs, "build_time": build_time(), "chapters": runs}
-            (scope_dir / "provenance.json").write_text(
-                json.dumps(record, indent=1, sort_keys=True), encoding="utf-8"
+            runs = sorted(
+                (r for r in self.summary.runs if r.scope == self.scope_name(site)),
+                key=lambda run: order.get(run.chapter, len(order)),
             )
-            published = self._book_subdir(self.options.book_dir, site)
-            if published.is_dir():
-                shutil.copy2(scope_dir / "provenance.json", published / "provenance.json")
+            chapters = [chapter.id for chapter in book.notebooks]
+            record = published_record(inputs, chapters, self.build_time)
+            build_record = {**record, "runs": [run.__dict__ for run in runs]}
+            (scope_dir / "provenance.json").write_text(record_json(build_record), encoding="utf-8")
+            if staged is not None and site in rendered:
+                (self._book_subdir(staged, site) / "provenance.json").write_text(
+                    record_json(record), encoding="utf-8"
+                )
+
+
+def _inside(root: Path, path: Path) -> Path:
+    """``path``, which must resolve to a place inside ``root`` (else a BuildError)."""
+    if not publishing.inside(root, path):
+        raise BuildError(f"refusing to write outside {root}: {path} resolves to elsewhere")
+    return path
 
 
 def _declared_parameters(notebook: Path) -> dict[str, Any]:

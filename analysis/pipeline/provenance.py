@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import platform
 import re
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from analysis.config import PROJECT_ROOT
+from analysis.errors import ParameterError
 from analysis.pipeline.cache import file_sha256, normalise_package_name, package_version
 
 PROJECT = "stairs-report"
@@ -67,10 +69,36 @@ def data_file_hashes(data_dir: Path) -> dict[str, str]:
 
 
 def build_time() -> str:
-    """UTC build time; honours SOURCE_DATE_EPOCH for reproducible builds."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    moment = datetime.fromtimestamp(int(epoch), UTC) if epoch else datetime.now(UTC)
+    """UTC build time; SOURCE_DATE_EPOCH (seconds since 1970), when set, for reproducible builds.
+
+    Every date a report shows (title page, colophon, PDF metadata, provenance) comes from here.
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        try:
+            moment = datetime.fromtimestamp(int(epoch), UTC)
+        except (ValueError, OverflowError, OSError) as exc:
+            raise ParameterError(
+                f"SOURCE_DATE_EPOCH must be a whole number of seconds since 1970, got {epoch!r}"
+            ) from exc
+    else:
+        moment = datetime.now(UTC)
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def published_record(inputs: dict[str, Any], chapters: list[str], built: str) -> dict[str, Any]:
+    """The provenance published beside a report: its inputs, the build time (from
+    :func:`build_time`) and its chapters in book order.
+
+    Nothing in it varies between two builds of the same inputs (no durations, completion
+    order or cache state), so with SOURCE_DATE_EPOCH set such builds publish the same bytes.
+    """
+    return {**inputs, "build_time": built, "chapters": list(chapters)}
+
+
+def record_json(record: dict[str, Any]) -> str:
+    """A provenance record as the text written to provenance.json."""
+    return json.dumps(record, indent=1, sort_keys=True) + "\n"
 
 
 def public_path(path: str | Path, root: Path = PROJECT_ROOT) -> str:

@@ -1,9 +1,9 @@
 """`stairs-report run`: execute one chapter with a researcher's parameters and render it.
 
 The executed notebook and a standalone HTML page of it go to the runs folder, named after
-the chapter and the parameters given. An unchanged chapter run again with unchanged
-parameters, code and data is served from the cache (the same content-hash rules as the
-build), so re-running is fast.
+the chapter and the parameters given. The data pass the data-quality gate before a chapter
+is executed. An unchanged chapter run again with unchanged parameters, code and data is
+served from the cache (the same content-hash rules as the build), so re-running is fast.
 """
 
 from __future__ import annotations
@@ -45,11 +45,22 @@ class RunResult:
     seconds: float
 
 
+MAX_RUN_NAME = 120  # characters of a run's file name, well below file-system limits
+
+
 def run_name(chapter_id: str, raw: dict[str, str]) -> str:
-    """A run's file name (without suffix): the chapter and its parameters, so runs never clash."""
+    """A run's file name (without suffix): the chapter and its parameters, so runs never clash.
+
+    Only ASCII letters, digits, ``-`` and ``_`` appear in it; a long name is cut and ends
+    with a hash of all the parameters instead.
+    """
     suffix = "".join(
-        f"__{k}_{''.join(c if c.isalnum() else '-' for c in v)}" for k, v in sorted(raw.items())
+        f"__{k}_{''.join(c if c.isascii() and c.isalnum() else '-' for c in v)}"
+        for k, v in sorted(raw.items())
     )
+    if len(chapter_id) + len(suffix) > MAX_RUN_NAME:
+        digest = text_sha256(repr(sorted(raw.items())))[:16]
+        suffix = f"{suffix[: MAX_RUN_NAME - len(chapter_id) - 18]}__{digest}"
     return f"{chapter_id}{suffix}"
 
 
@@ -82,6 +93,10 @@ def run_chapter(
     executed = not manifest.is_fresh(name, key, notebook)
     if executed:
         parameters = check_parameter_values(parameters, data_dir)
+        from analysis.pipeline.gate_cache import run_gate_cached
+
+        say(f"checking {data_dir} with the data-quality gate")
+        run_gate_cached(data_dir, out_dir / CACHE_FOLDER / "validation")
         from analysis.pipeline.execute import execute_chapter
         from analysis.pipeline.kernels import WarmKernel
 

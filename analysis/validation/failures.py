@@ -15,9 +15,11 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 if TYPE_CHECKING:
+    from rich.console import Console
     from rich.table import Table
 
 MAX_EXAMPLES = 3
+MAX_LINES = 5
 
 
 @dataclass(frozen=True)
@@ -25,7 +27,9 @@ class Failure:
     """One broken rule in one place.
 
     ``failing_rows`` is ``None`` when the rule concerns a whole file or table (a missing
-    file, a missing column, a row count) rather than rows.
+    file, a missing column, a row count) rather than rows. ``lines`` are the first few
+    line numbers of failing rows in ``file`` (the header is line 1). A rule across files
+    names the other files in ``rule``, or lists them in ``file``.
     """
 
     dataset: str
@@ -34,16 +38,27 @@ class Failure:
     rule: str
     failing_rows: int | None = None
     examples: tuple[str, ...] = ()
+    lines: tuple[int, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "examples", tuple(self.examples)[:MAX_EXAMPLES])
+        object.__setattr__(self, "lines", tuple(self.lines)[:MAX_LINES])
+
+    def where(self) -> str:
+        """File, first failing lines and column, e.g. ``sites.csv, line 4, column site_id``."""
+        where = self.file
+        if self.lines:
+            more = self.failing_rows is not None and self.failing_rows > len(self.lines)
+            shown = ", ".join(str(line) for line in self.lines) + (", …" if more else "")
+            where += f", line{'s' if len(self.lines) > 1 or more else ''} {shown}"
+        return where + (f", column {self.column}" if self.column else "")
 
     def message(self) -> str:
-        """One line naming the file, column, rule and row count."""
-        where = f"{self.file}" + (f", column {self.column}" if self.column else "")
-        rows = "" if self.failing_rows is None else f" ({self.failing_rows} rows fail)"
+        """One line naming the file, lines, column, rule and row count."""
+        count = self.failing_rows
+        rows = "" if count is None else f" ({count:,} {'row fails' if count == 1 else 'rows fail'})"
         examples = f"; e.g. {', '.join(self.examples)}" if self.examples else ""
-        return f"{where}: {self.rule}{rows}{examples}"
+        return f"{self.where()}: {self.rule}{rows}{examples}"
 
 
 @dataclass(frozen=True)
@@ -80,7 +95,12 @@ class GateReport:
         return path
 
 
-FAILURE_COLUMNS = ("dataset", "file", "column", "rule", "failing rows", "examples")
+FAILURE_COLUMNS = ("dataset", "file", "lines", "column", "rule", "failing rows", "examples")
+
+
+def _lines_text(failure: Failure) -> str:
+    more = failure.failing_rows is not None and failure.failing_rows > len(failure.lines)
+    return ", ".join(str(line) for line in failure.lines) + (", …" if more else "")
 
 
 def failures_frame(report: GateReport) -> pd.DataFrame:
@@ -89,6 +109,7 @@ def failures_frame(report: GateReport) -> pd.DataFrame:
         (
             failure.dataset,
             failure.file,
+            _lines_text(failure),
             failure.column,
             failure.rule,
             pd.NA if failure.failing_rows is None else failure.failing_rows,
@@ -101,7 +122,7 @@ def failures_frame(report: GateReport) -> pd.DataFrame:
 
 
 def failures_table(report: GateReport) -> Table:
-    """The failures as a rich table (dataset, file, column, rule, failing rows, examples).
+    """The failures as a rich table whose cells wrap (never cut), one row per failure.
 
     Cells are ``rich.text.Text`` objects, so square brackets in data are never read as
     rich markup.
@@ -110,14 +131,48 @@ def failures_table(report: GateReport) -> Table:
     from rich.text import Text
 
     title = "Data-quality gate: passed" if report.passed else "Data-quality gate: failures"
-    table = Table(title=title, show_lines=False)
+    table = Table(title=title, show_lines=True)
     for name in FAILURE_COLUMNS:
-        table.add_column(name, justify="right" if name == "failing rows" else "left")
+        justify = "right" if name == "failing rows" else "left"
+        table.add_column(name, justify=justify, overflow="fold")
     for failure in report.failures:
         rows = "" if failure.failing_rows is None else f"{failure.failing_rows:,}"
-        cells = (failure.dataset, failure.file, failure.column, failure.rule, rows)
-        table.add_row(*(Text(cell) for cell in cells), Text(", ".join(failure.examples)))
+        cells = (
+            failure.dataset,
+            failure.file,
+            _lines_text(failure),
+            failure.column,
+            failure.rule,
+            rows,
+            ", ".join(failure.examples),
+        )
+        table.add_row(*(Text(cell) for cell in cells))
     return table
+
+
+def failure_lines(report: GateReport) -> list[str]:
+    """The failures as plain, complete lines (for logs and other non-terminal output)."""
+    heading = f"Data-quality gate: {len(report.failures)} rule(s) failed" + (
+        ":" if report.failures else ""
+    )
+    return [heading, *(f"- {failure.message()}" for failure in report.failures)]
+
+
+TABLE_MIN_WIDTH = 120  # narrower terminals get plain lines, which never split a name
+
+
+def print_failures(report: GateReport, console: Console) -> None:
+    """Show the failures: a table on a wide terminal, plain complete lines otherwise.
+
+    Plain lines are written to the console's file directly, so a narrow or unknown width
+    (as in CI logs) never wraps or cuts a file name or a rule; table cells wrap.
+    """
+    if console.is_terminal and console.width >= TABLE_MIN_WIDTH:
+        console.print(failures_table(report))
+        return
+    stream = console.file
+    stream.write("\n".join(failure_lines(report)) + "\n")
+    stream.flush()
 
 
 def summary_frame(report: GateReport) -> pd.DataFrame:

@@ -25,6 +25,7 @@ import pandas as pd
 
 from analysis import config
 from analysis.validation import cross_table, pii
+from analysis.validation.codebook import codebook_failures, submission_failures
 from analysis.validation.data_docs import ValidationPage, safe_result, write_data_docs
 from analysis.validation.display import inert_text, mask_identifier
 from analysis.validation.failures import (
@@ -36,7 +37,8 @@ from analysis.validation.failures import (
     summary_frame,
 )
 from analysis.validation.files import TextTable, read_text_table, type_failures
-from analysis.validation.results import failures_from_result, summary_of
+from analysis.validation.locations import RowSource, admin_rows, file_rows
+from analysis.validation.results import failures_from_result, summary_of, without_full_lists
 from analysis.validation.suites import (
     RAW_TEMPLATE,
     SITE_IDS,
@@ -89,6 +91,7 @@ TEXT_SAFE_TYPES = (
 )
 TEXT_SAFE_SCHEMA_TYPES = ("string", "category")
 RULE_LOADS = "loads into the harmonised table"
+ADMIN_FILES = "admin/*.csv"
 RULE_DATA_FOLDER = "data folder is present"
 
 
@@ -102,12 +105,27 @@ class _Gate:
     summaries: list[SuiteSummary] = field(default_factory=list)
     pages: list[ValidationPage] = field(default_factory=list)
     masked: dict[str, set[str]] = field(default_factory=dict)  # dataset -> PII columns
+    # cells reported by a text check: dataset -> column -> row positions (not reported again)
+    flagged: dict[str, dict[str, set[int]]] = field(default_factory=dict)
+    broken_codings: set[tuple[str, str]] = field(default_factory=set)  # (site, field)
+    case_id_clashes: list[Failure] = field(default_factory=list)  # a cross-file check, run early
 
-    def record(self, result: dict, suite: dict, dataset: str, file: str, masked: set[str]) -> None:
+    def record(
+        self,
+        result: dict,
+        suite: dict,
+        dataset: str,
+        file: str,
+        masked: set[str],
+        frame: pd.DataFrame | None = None,
+        source: RowSource | None = None,
+    ) -> None:
         """Keep one GX validation result: its failures, summary and Data Docs page."""
-        self.failures += failures_from_result(result, dataset, file, masked)
+        flagged = self.flagged.get(dataset, {})
+        self.failures += failures_from_result(result, dataset, file, masked, frame, source, flagged)
         self.summaries.append(summary_of(result, dataset))
-        shown = safe_result(result, masked, lambda value: mask_identifier(value, keep=2))
+        kept = without_full_lists(result)
+        shown = safe_result(kept, masked, lambda value: mask_identifier(value, keep=2))
         self.pages.append(ValidationPage(suite["name"], dataset, file, shown))
 
 
@@ -160,12 +178,14 @@ def _validate(
     dataset: str,
     file: str,
     parameters: Mapping[str, Any],
+    source: RowSource | None = None,
 ) -> None:
     from analysis.validation.gx_session import validate_frame
 
     suite = _present_columns_only(_with_parameters(suite, parameters), frame)
     result = validate_frame(frame, suite, suite["name"], parameters)
-    gate.record(result, suite, dataset, file, gate.masked.get(dataset, set()))
+    masked = gate.masked.get(dataset, set())
+    gate.record(result, suite, dataset, file, masked, frame, source)
 
 
 def _scan_identifiers(gate: _Gate, texts: list[TextTable]) -> None:
@@ -175,7 +195,9 @@ def _scan_identifiers(gate: _Gate, texts: list[TextTable]) -> None:
     for text in texts:
         if text.frame is None:
             continue
-        found = pii.find_identifiers(text.frame, text.dataset, text.file, end_year)
+        found = pii.find_identifiers(
+            text.frame, text.dataset, text.file, end_year, lines=text.lines
+        )
         gate.failures += found
         columns = {failure.column for failure in found}
         gate.masked.setdefault(text.dataset, set()).update(columns)
@@ -216,7 +238,14 @@ def _read_files(gate: _Gate) -> tuple[dict[str, TextTable], dict[str, TextTable]
         )
     )
     for table, text in texts.items():
-        gate.failures += type_failures(text, gate.schema["tables"][table]["columns"])
+        flagged = gate.flagged.setdefault(table, {})
+        gate.failures += type_failures(text, gate.schema["tables"][table]["columns"], flagged)
+    codebook_problems, gate.broken_codings = codebook_failures(texts["admin_codebook"], gate.schema)
+    gate.failures += codebook_problems
+    gate.case_id_clashes = cross_table.case_ids_unique_across_files(
+        submissions, texts["admin_codebook"].frame
+    )
+    gate.failures += gate.case_id_clashes
     _scan_identifiers(gate, checked)
     return texts, submissions
 
@@ -231,10 +260,12 @@ def _validate_submissions(
         rows = codebook.frame[codebook.frame["site_id"] == site]
         if text.frame is None or rows.empty:
             continue
-        suite = site_submission_suite(template, site, rows)
+        skip = {name for coded_site, name in gate.broken_codings if coded_site == site}
+        suite = site_submission_suite(template, site, rows, skip)
         dataset = RAW_TEMPLATE
         gate.masked.setdefault(dataset, set()).update(gate.masked.get(text.dataset, set()))
-        _validate(gate, text.frame, suite, dataset, text.file, {})
+        gate.failures += submission_failures(text, rows, gate.schema, skip)
+        _validate(gate, text.frame, suite, dataset, text.file, {}, file_rows(text))
 
 
 def _load(gate: _Gate, table: str) -> tuple[pd.DataFrame | None, str | None]:
@@ -265,19 +296,27 @@ def _validate_table(
     text: TextTable | None,
     parameters: Mapping[str, Any],
     explained: bool,
+    source_of: Callable[[pd.DataFrame], RowSource] | None = None,
 ) -> pd.DataFrame | None:
-    """Load and validate one harmonised table; the loaded table, or None."""
-    file = gate.schema["files"][table] if table != "admin" else "admin/*.csv"
+    """Load and validate one harmonised table; the loaded table, or None.
+
+    ``source_of`` gives where the loaded table's rows came from (by default, the lines
+    of ``text``).
+    """
+    file = gate.schema["files"][table] if table != "admin" else ADMIN_FILES
     suite = load_suite(table)
     frame, problem = _load(gate, table)
     if frame is not None:
-        _validate(gate, _with_extra_columns(frame, text), suite, table, file, parameters)
+        source = source_of(frame) if source_of else (file_rows(text) if text else None)
+        checked = _with_extra_columns(frame, text)
+        _validate(gate, checked, suite, table, file, parameters, source)
         return frame
     if not explained:
         gate.failures.append(Failure(table, file, "", f"{RULE_LOADS}: {inert_text(problem, 300)}"))
     if text is not None and text.frame is not None:
         columns = gate.schema["tables"][table]["columns"]
-        _validate(gate, text.frame, _text_safe(suite, columns), table, file, parameters)
+        safe = _text_safe(suite, columns)
+        _validate(gate, text.frame, safe, table, file, parameters, file_rows(text))
     return None
 
 
@@ -309,10 +348,18 @@ def _validate_tables(
             continue
         loaded[table] = _validate_table(gate, table, texts[table], parameters, explained(table))
     raw_ok = submissions and all(text.ok for text in submissions.values())
-    if raw_ok and texts["admin_codebook"].ok and register is not None:
+    codebook = texts["admin_codebook"]
+    if raw_ok and codebook.ok and register is not None:
         found = raw_failures() if raw_failures is not None else gate.failures
-        raw_problems = any(f.dataset == RAW_TEMPLATE for f in found)
-        loaded["admin"] = _validate_table(gate, "admin", None, parameters, raw_problems)
+        raw_problems = any(
+            f.dataset in (RAW_TEMPLATE, "admin_codebook") or f.file.startswith("admin/")
+            for f in [*found, *gate.failures]
+        )
+
+        def source_of(frame: pd.DataFrame) -> RowSource:
+            return admin_rows(frame, submissions, codebook.frame)
+
+        loaded["admin"] = _validate_table(gate, "admin", None, parameters, raw_problems, source_of)
     return loaded
 
 
@@ -322,29 +369,35 @@ def _cross_table(
     submissions: Mapping[str, TextTable],
     loaded: Mapping[str, pd.DataFrame | None],
 ) -> None:
-    files = gate.schema["files"]
     register = loaded.get("sites")
+    codebook = texts["admin_codebook"].frame
+    sources = {table: file_rows(texts[table]) for table in FLAT_TABLES}
+    admin = loaded.get("admin")
+    if admin is not None:
+        sources["admin"] = admin_rows(admin, submissions, codebook)
     found = [
-        cross_table.admin_files_match_codebook(
-            sorted(submissions), texts["admin_codebook"].frame, register
-        ),
+        cross_table.admin_files_match_codebook(sorted(submissions), codebook, register),
+        gate.case_id_clashes,
         cross_table.settings_agree_with_register(
             {
-                table: ("admin/*.csv" if table == "admin" else files[table], loaded.get(table))
+                table: (sources.get(table, RowSource(ADMIN_FILES)), loaded.get(table))
                 for table in ("admin", "staff_survey", "cyp_survey", "interviews")
             },
             register,
         ),
-        cross_table.reporting_groups_follow_settings(register, files["sites"]),
+        cross_table.reporting_groups_follow_settings(register, sources["sites"]),
         cross_table.interviews_at_case_study_sites(
-            loaded.get("interviews"), register, files["interviews"]
+            loaded.get("interviews"), register, sources["interviews"]
         ),
         cross_table.excerpts_refer_to_interviews(
-            loaded.get("interview_excerpts"), loaded.get("interviews"), files["interview_excerpts"]
+            loaded.get("interview_excerpts"),
+            loaded.get("interviews"),
+            sources["interview_excerpts"],
         ),
     ]
     for failures in found:
-        gate.failures += failures
+        if failures is not gate.case_id_clashes:
+            gate.failures += failures
     failed = sum(1 for failures in found if failures)
     gate.summaries.append(
         SuiteSummary("cross_table", cross_table.DATASET, len(found), len(found) - failed, failed)
@@ -374,11 +427,13 @@ def _submission_findings(
     data_dir: Path,
     schema: dict,
     masked: dict[str, set[str]],
+    broken_codings: set[tuple[str, str]],
     submissions: Mapping[str, TextTable],
     codebook: TextTable,
 ) -> tuple[list, list, list, dict]:
     """Validate the raw submissions on their own (runs in a worker process)."""
     child = _Gate(data_dir, schema, masked={k: set(v) for k, v in masked.items()})
+    child.broken_codings = set(broken_codings)
     _validate_submissions(child, submissions, codebook)
     return child.failures, child.summaries, child.pages, child.masked
 
@@ -399,7 +454,14 @@ def _validate_submissions_beside_tables(
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    arguments = (gate.data_dir, gate.schema, gate.masked, submissions, codebook)
+    arguments = (
+        gate.data_dir,
+        gate.schema,
+        gate.masked,
+        gate.broken_codings,
+        submissions,
+        codebook,
+    )
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
         future = pool.submit(_submission_findings, *arguments)

@@ -32,6 +32,7 @@ from typing import Any
 import pandas as pd
 
 from analysis import config
+from analysis.data.harmonise import DERIVED_FIELDS
 
 RAW_TEMPLATE = "raw_admin_submission"
 SUITE_PARAMETER = "$PARAMETER"
@@ -94,6 +95,11 @@ ORDERED_PAIRS = (
     ("economics_inputs", "mid", "low"),
     ("economics_inputs", "high", "mid"),
 )
+
+
+def full_match(pattern: str) -> str:
+    """A regular expression matching a whole value against ``pattern`` (GX searches)."""
+    return rf"^(?:{pattern})\Z"
 
 
 def read_schema(path: Path = config.SCHEMA_PATH) -> dict[str, Any]:
@@ -179,6 +185,14 @@ def _column_expectations(gx, schema, table: str, column: str, spec) -> list:
                 notes=f"{column} is one of: {', '.join(map(str, allowed))}",
             )
         )
+    if "pattern" in spec:
+        out.append(
+            kinds.ExpectColumnValuesToMatchRegex(
+                column=column,
+                regex=full_match(spec["pattern"]),
+                notes=f"{column} matches the pattern {spec['pattern']} in full",
+            )
+        )
     if "min" in spec or "max" in spec:
         out.append(_range_expectation(gx, column, spec))
     if kind == "month":
@@ -217,6 +231,31 @@ def _special_expectations(gx, schema, table: str) -> list:
                     notes=f"{later} is not below {earlier}",
                 )
             )
+    columns = schema["tables"][table]["columns"]
+    for rule in schema["tables"][table].get("row_rules", []):
+        for column in rule["columns"]:
+            out.append(
+                kinds.ExpectColumnValuesToBeBetween(
+                    column=column,
+                    min_value=rule["above"],
+                    strict_min=True,
+                    max_value=columns[column].get("max"),
+                    row_condition=rule["where"],
+                    condition_parser="pandas",
+                    notes=f"{column}: {rule['description']} (rows where {rule['where']})",
+                )
+            )
+    if table == "admin_codebook":
+        fields = [
+            name for name in schema["tables"]["admin"]["columns"] if name not in DERIVED_FIELDS
+        ]
+        out.append(
+            kinds.ExpectColumnValuesToBeInSet(
+                column="field",
+                value_set=fields,
+                notes="field names a submitted column of the admin table in schema.yaml",
+            )
+        )
     if table == "interview_excerpts":
         themes = [
             name for name in schema["tables"]["interviews"]["columns"] if name.startswith("theme_")
@@ -442,14 +481,18 @@ def _fill(value: Any, parameters: Mapping[str, Any]) -> Any:
 
 
 def site_submission_suite(
-    template: Mapping[str, Any], site_id: str, codebook: pd.DataFrame
+    template: Mapping[str, Any],
+    site_id: str,
+    codebook: pd.DataFrame,
+    skip_fields: frozenset[str] | set[str] = frozenset(),
 ) -> dict:
     """The raw-submission suite of one site: ``template`` filled from its codebook rows.
 
     ``codebook`` holds the site's rows of admin_codebook.csv (text columns site_id,
     field, source_column, kind, coding). A month field's coding is its date format; a
     category or boolean field's coding is a JSON map whose keys are the allowed codes;
-    an integer field's coding lists the site's missing-value codes.
+    an integer field's coding lists the site's missing-value codes. Fields in
+    ``skip_fields`` (whose codebook cell is unusable) get no column expectations.
     """
     required = set(template.get("meta", {}).get("required_fields", []))
     rows = codebook.to_dict("records")
@@ -465,6 +508,8 @@ def site_submission_suite(
             expectations.append(filled)
             continue
         for row in rows:
+            if row["field"] in skip_fields:
+                continue
             matches = f"kind:{row['kind']}" in applies_to or (
                 "required" in applies_to and row["field"] in required
             )

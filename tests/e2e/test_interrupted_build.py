@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import stat
 import subprocess
 import sys
 import time
@@ -32,7 +33,17 @@ def _snapshot(book: Path) -> dict[str, bytes]:
 
 
 def _leftovers(book: Path) -> list[str]:
-    return [p.name for p in book.parent.iterdir() if p.name.startswith(f".{book.name}.")]
+    """Anything beside the book and build folders: staging or scratch folders of a build."""
+    return sorted(p.name for p in book.parent.iterdir() if p.name not in ("_book", "_build"))
+
+
+def _rendering(book: Path) -> bool:
+    """True while a renderer works in a staging folder (its scratch folder exists)."""
+    return any(
+        entry.name.startswith("render-")
+        for staging in book.parent.glob(f".{book.name}.staging-*")
+        for entry in staging.iterdir()
+    )
 
 
 def test_ctrl_c_during_execution_leaves_the_previous_report(tmp_path):
@@ -60,17 +71,27 @@ def test_kill_during_render_leaves_old_or_complete_new_report(built_book, tmp_pa
     book = tmp_path / "_book"
     before = _previous_book(book)
     command = [*CLI, "--out", str(book), "--build-dir", str(built_book.build_dir)]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 300
-    while not _leftovers(book) and process.poll() is None and time.monotonic() < deadline:
+    process = subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
+    deadline = time.monotonic() + 600
+    while not _rendering(book) and process.poll() is None and time.monotonic() < deadline:
         time.sleep(0.01)
-    process.kill()
+    assert process.poll() is None, "the build ended before rendering could be interrupted"
+    os.killpg(process.pid, signal.SIGKILL)  # the build and its pandoc/typst children
     process.wait(timeout=60)
-    after = _snapshot(book)
-    complete_new = {"index.html", "report.pdf"} <= set(after) and after != before
-    assert after == before or complete_new
-    finished = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    assert _snapshot(book) == before  # killed before publishing: the old book, whole
+    assert _leftovers(book) != []  # the killed build's staging folder is still there
+    finished = subprocess.run(command, capture_output=True, text=True, timeout=900)
     assert finished.returncode == 0, finished.stderr
-    assert _leftovers(book) == []
+    assert _leftovers(book) == []  # the next build removed it
     pages = list(book.glob("*.html"))
     assert (book / "sec-summary.html").exists() and sum(p.stat().st_size for p in pages) > 50_000
+    assert stat.S_IMODE(book.stat().st_mode) == 0o755 & ~_umask()
+    assert stat.S_IMODE((book / "sec-summary.html").stat().st_mode) == 0o644 & ~_umask()
+
+
+def _umask() -> int:
+    from analysis.pipeline.publish import current_umask
+
+    return current_umask()

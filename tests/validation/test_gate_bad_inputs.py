@@ -105,6 +105,45 @@ def latin1_byte(name: str) -> Callable[[Path], None]:
     return breaker
 
 
+def add_row(name: str, **values: str) -> Callable[[Path], None]:
+    """A breakage that appends one row (a copy of the first, with ``values`` changed)."""
+
+    def change(frame: pd.DataFrame) -> pd.DataFrame:
+        row = frame.iloc[[0]].copy()
+        for column, value in values.items():
+            row[column] = value
+        return pd.concat([frame, row], ignore_index=True)
+
+    return edit(name, change)
+
+
+def set_coding(site: str, field: str, column: str, value: str) -> Callable[[Path], None]:
+    """A breakage of one cell of admin_codebook.csv: the row of (site, field)."""
+
+    def change(frame: pd.DataFrame) -> pd.DataFrame:
+        frame.loc[(frame["site_id"] == site) & (frame["field"] == field), column] = value
+        return frame
+
+    return edit("admin_codebook.csv", change)
+
+
+def copy_case_id(source: str, target: str, source_column: str, target_column: str):
+    """A case id of one site's file written into another site's file (a cross-file clash)."""
+
+    def breaker(data_dir: Path) -> None:
+        case_id = read(data_dir / source).loc[3, source_column]
+        set_value(target, target_column, case_id, row=5)(data_dir)
+
+    return breaker
+
+
+def add_file(name: str, text: str) -> Callable[[Path], None]:
+    def breaker(data_dir: Path) -> None:
+        (data_dir / name).write_text(text, encoding="utf-8")
+
+    return breaker
+
+
 def remove(name: str) -> Callable[[Path], None]:
     def breaker(data_dir: Path) -> None:
         (data_dir / name).unlink()
@@ -142,12 +181,13 @@ CASES = {
     ),
     "date outside the window (harmonised)": (
         set_value("admin/S07.csv", "LEFT", "February 2021"),
-        "admin", "admin/*.csv", "discharge_month",
+        "admin", "admin/S07.csv", "LEFT (discharge_month)",
         "discharge_month is inside the evaluation window (2018-08 to 2020-12)",
     ),
     "date outside the window (admission)": (
         set_value("admin/S07.csv", "ADMITTED", "March 2021"),
-        "admin", "admin/*.csv", "", "outside the evaluation window 2018-08 to 2020-12",
+        "raw_admin_submission", "admin/S07.csv", "ADMITTED",
+        "ADMITTED (admission_month) is inside the evaluation window (2018-08 to 2020-12)",
     ),
     "empty file": (
         empty("cyp_survey.csv"), "cyp_survey", "cyp_survey.csv", "", "file is not empty",
@@ -191,6 +231,115 @@ CASES = {
         "raw_admin_submission", "admin/S02.csv", "Date of admission",
         "is a date in the site's format %d/%m/%Y",
     ),
+    # identifiers name folders and files: each has a strict pattern
+    "crafted site id with path characters": (
+        add_row("sites.csv", site_id="../../ESCAPE"),
+        "sites", "sites.csv", "site_id", "site_id matches the pattern S[0-9]{2} in full",
+    ),
+    "site id with a slash in a survey": (
+        set_value("staff_survey.csv", "site_id", "S01/.."),
+        "staff_survey", "staff_survey.csv", "site_id", "site_id matches the pattern S[0-9]{2}",
+    ),
+    "case id with path characters": (
+        set_value("admin/S02.csv", "Case Ref", "C000293/../../x"),
+        "admin", "admin/S02.csv", "Case Ref (case_id)", "case_id matches the pattern C[0-9]{6,9}",
+    ),
+    "survey id with a newline": (
+        set_value("cyp_survey.csv", "survey_id", "CS0\n0001"),
+        "cyp_survey", "cyp_survey.csv", "survey_id", "survey_id matches the pattern CS[0-9]{5,9}",
+    ),
+    "interview id in another shape": (
+        set_value("interviews.csv", "interview_id", "interview-1"),
+        "interviews", "interviews.csv", "interview_id",
+        "interview_id matches the pattern INT[0-9]{4,9}",
+    ),
+    "excerpt id with markup": (
+        set_value("interview_excerpts.csv", "excerpt_id", "<b>EX1</b>"),
+        "interview_excerpts", "interview_excerpts.csv", "excerpt_id",
+        "excerpt_id matches the pattern EX[0-9]{4,9}",
+    ),
+    "theme with path characters": (
+        set_value("interview_excerpts.csv", "theme", "theme_../../hope"),
+        "interview_excerpts", "interview_excerpts.csv", "theme",
+        "theme matches the pattern theme_[a-z][a-z_]{0,40}",
+    ),
+    "admin file not named for a site id": (
+        add_file("admin/s02 copy.csv", "Case Ref\nC000001\n"),
+        "cross-table", "admin/s02 copy.csv", "", "admin files are named <site_id>.csv",
+    ),
+    # numbers: finite, in their documented range; costs above zero
+    "infinite benefit": (
+        set_value("economics_inputs.csv", "high", "inf", row=1),
+        "economics_inputs", "economics_inputs.csv", "high", "high holds finite numbers",
+    ),
+    "benefit written as 1e400 (infinite as a float)": (
+        set_value("economics_inputs.csv", "high", "1e400", row=2),
+        "economics_inputs", "economics_inputs.csv", "high", "high holds finite numbers",
+    ),
+    "not-a-number estimate": (
+        set_value("economics_inputs.csv", "mid", "NaN", row=3),
+        "economics_inputs", "economics_inputs.csv", "mid", "mid holds finite numbers",
+    ),
+    "benefit beyond the documented range": (
+        set_value("economics_inputs.csv", "high", "1e300", row=1),
+        "economics_inputs", "economics_inputs.csv", "high", "high is between 0 and 1000000",
+    ),
+    "zero cost": (
+        set_value("economics_inputs.csv", "low", "0", row=0),
+        "economics_inputs", "economics_inputs.csv", "low",
+        "low: a cost is above zero (rows where kind == 'cost')",
+    ),
+    "int64 overflow in a table": (
+        set_value("staff_survey.csv", "wellbeing_score", "99999999999999999999", row=3),
+        "staff_survey", "staff_survey.csv", "wellbeing_score",
+        "wellbeing_score holds whole numbers of at most 19 digits",
+    ),
+    "int64 overflow in a raw submission": (
+        set_value("admin/S02.csv", "Self harm", "99999999999999999999", row=2),
+        "raw_admin_submission", "admin/S02.csv", "Self harm",
+        "Self harm (self_harm_incidents) holds whole numbers of at most 19 digits",
+    ),
+    "incident count beyond the documented range": (
+        set_value("admin/S07.csv", "RESTRAINTS", "250000", row=4),
+        "admin", "admin/S07.csv", "RESTRAINTS (restraint_incidents)",
+        "restraint_incidents is between 0 and 10000",
+    ),
+    # the codebook's own cells are blamed for what they get wrong
+    "malformed codebook cell (JSON)": (
+        set_coding("S02", "formulation", "coding", '{"Yes": true, "No": false'),
+        "admin_codebook", "admin_codebook.csv", "coding", "coding is a JSON object",
+    ),
+    "codebook code mapped outside the contract": (
+        set_coding("S02", "placement_type", "coding", '{"Remand": "prison", "Sentenced": null}'),
+        "admin_codebook", "admin_codebook.csv", "coding",
+        "a category field's codes map to null or one of: justice, welfare",
+    ),
+    "codebook date format without a year": (
+        set_coding("S02", "discharge_month", "coding", "%d/%m"),
+        "admin_codebook", "admin_codebook.csv", "coding",
+        "a month field's coding is a date format with a year",
+    ),
+    "codebook kind that does not fit the field": (
+        set_coding("S07", "days_in_placement", "kind", "month"),
+        "admin_codebook", "admin_codebook.csv", "kind",
+        "kind is the kind schema.yaml gives the field",
+    ),
+    "codebook field that the contract does not know": (
+        set_coding("S07", "days_in_placement", "field", "days"),
+        "admin_codebook", "admin_codebook.csv", "field",
+        "field names a submitted column of the admin table in schema.yaml",
+    ),
+    # rules across files name the files involved
+    "cross-file: one case id in two sites' files": (
+        copy_case_id("admin/S02.csv", "admin/S07.csv", "Case Ref", "CASE NO"),
+        "cross-table", "admin/S07.csv", "CASE NO",
+        "case ids are unique across sites (also in admin/S02.csv)",
+    ),
+    "cross-file: a setting type that disagrees with the register": (
+        set_value("cyp_survey.csv", "setting_type", "YOI", row=0),
+        "cyp_survey", "cyp_survey.csv", "setting_type",
+        "setting_type is the site's setting type in the site register (sites.csv)",
+    ),
 }  # fmt: skip
 
 
@@ -213,7 +362,13 @@ def test_broken_input_is_rejected_naming_the_rule(case: str, data_copy: Path, tm
     assert not report.passed
     found = matching(report, dataset, file, column, rule)
     assert found, "\n".join(failure.message() for failure in report.failures)
-    assert rule in found[0].message() and file in found[0].message()
+    message = found[0].message()
+    assert rule in message and message.startswith(file)
+    assert column == "" or f"column {column}" in message
+    if found[0].failing_rows is not None and dataset != "pii":  # rows: their first lines
+        assert found[0].lines and f"line{'s' if len(found[0].lines) > 1 else ''} " in message
+    # a rule on rows of the admin files names the file, not a pattern of files
+    assert not any("*" in failure.file for failure in report.failures if failure.failing_rows)
     # the gate went on: the other files were still validated
     assert len([summary for summary in report.suites if summary.evaluated]) >= 8
 
@@ -279,11 +434,36 @@ def test_parallel_and_serial_gates_report_the_same_failures_in_the_same_order(da
 def test_an_excerpt_of_an_unknown_interview_is_refused(data_copy, tmp_path):
     excerpts = data_copy / "interview_excerpts.csv"
     frame = read(excerpts)
-    frame.loc[0, "interview_id"] = "I999999"
+    frame.loc[0, "interview_id"] = "INT999999"
     write(frame, excerpts)
     report = quick_gate(data_copy, tmp_path)
     assert not report.passed
     [failure] = [f for f in report.failures if f.column == "interview_id"]
     assert failure.rule == "interview_id is in interviews.csv"
     assert failure.failing_rows == 1
-    assert failure.examples == ("I999999",)
+    assert failure.examples == ("INT999999",)
+    assert failure.lines == (2,)
+
+
+def test_a_malformed_codebook_cell_is_blamed_on_the_codebook_not_the_submission(
+    data_copy: Path, tmp_path: Path
+):
+    set_coding("S02", "formulation", "coding", '{"Yes": true, "No": false')(data_copy)
+    report = quick_gate(data_copy, tmp_path)
+    (failure,) = [f for f in report.failures if f.file == "admin_codebook.csv"]
+    codebook = read(data_copy / "admin_codebook.csv")
+    row = codebook.index[(codebook["site_id"] == "S02") & (codebook["field"] == "formulation")]
+    assert failure.lines == (int(row[0]) + 2,)  # the header is line 1
+    assert failure.column == "coding"
+    assert [f.message() for f in report.failures if f.file.startswith("admin/")] == []
+
+
+def test_a_case_id_in_two_files_names_both_files_and_lines(data_copy: Path, tmp_path: Path):
+    copy_case_id("admin/S02.csv", "admin/S07.csv", "Case Ref", "CASE NO")(data_copy)
+    report = quick_gate(data_copy, tmp_path)
+    clashes = {f.file: f for f in report.failures if "unique across sites" in f.rule}
+    assert set(clashes) == {"admin/S02.csv", "admin/S07.csv"}
+    assert clashes["admin/S02.csv"].lines == (5,)  # row 3 of the data is line 5
+    assert clashes["admin/S07.csv"].lines == (7,)
+    assert "also in admin/S07.csv" in clashes["admin/S02.csv"].rule
+    assert not any("loads into the harmonised table" in f.rule for f in report.failures)

@@ -78,7 +78,7 @@ def test_failures_table_shows_every_failure_without_reading_markup():
     )
     table = failures_table(report)
     assert [column.header for column in table.columns] == [
-        "dataset", "file", "column", "rule", "failing rows", "examples"
+        "dataset", "file", "lines", "column", "rule", "failing rows", "examples"
     ]  # fmt: skip
     assert table.row_count == 2
     console = Console(width=200, record=True)
