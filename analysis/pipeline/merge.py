@@ -176,7 +176,8 @@ def _check_contents(folder: Path, record: ShardRecord) -> None:
         raise BuildError(
             f"refusing to merge: shard {record.shard.label} ({folder}) {'; '.join(parts)}"
         )
-    national_files = sorted(p.name for p in folder.iterdir() if p.name not in (SITES, SHARD_RECORD))
+    own = (SITES, SHARD_RECORD, publishing.MARKER)  # the marker is in every published book
+    national_files = sorted(p.name for p in folder.iterdir() if p.name not in own)
     if NATIONAL not in record.scopes and national_files:
         raise BuildError(
             f"refusing to merge: shard {record.shard.label} ({folder}) did not build the "

@@ -220,31 +220,34 @@ THEME_CLAIMS: dict[str, ThemeClaim] = {
 # the same measure split another way, is not evidence for the number; tests check this).
 EVIDENCE: dict[str, list[str]] = {
     "formulation_coverage": ["sec-topic-1", "tbl-formulation-coverage"],
-    "disciplines": ["sec-topic-1", "fig-disciplines-at-formulation-meetings"],
-    "formulation_attendance": ["sec-topic-1", "fig-attendance-by-year", "tbl-attendance-model"],
-    "children_involved": ["sec-topic-1", "tbl-children-involvement", "tbl-involvement-recorded"],
-    "children_listened_to": ["sec-topic-2", "tbl-children-safety", "fig-children-survey-responses"],
-    "siloed_to_multiagency": ["sec-topic-2", "tbl-topic-2-themes", "fig-topic-2-themes"],
-    "leadership_support": ["sec-topic-1", "tbl-topic-1-themes", "fig-topic-1-themes"],
-    "turnover": ["sec-topic-2", "tbl-topic-2-themes", "fig-topic-2-themes"],
+    "disciplines": ["sec-topic-1"],
+    "formulation_attendance": ["sec-topic-1", "fig-attendance-by-year"],
+    "children_involved": ["sec-topic-1", "tbl-children-involvement"],
+    "children_listened_to": ["sec-topic-2", "tbl-children-safety"],
+    "siloed_to_multiagency": ["sec-topic-2-interviews", "tbl-topic-2-themes"],
+    "leadership_support": ["sec-topic-1-interviews", "tbl-topic-1-themes"],
+    "turnover": ["sec-topic-2-interviews", "tbl-topic-2-themes", "fig-topic-2-themes"],
     "enthusiasm": ["sec-topic-3", "tbl-enthusiasm-by-year"],
-    "support_access": ["sec-topic-3", "fig-access-to-support"],
-    "release_barriers": ["sec-topic-3", "tbl-topic-3-themes", "fig-topic-3-themes"],
-    "life_chances": ["sec-topic-4", "tbl-topic-4-themes", "fig-topic-4-themes"],
+    "support_access": ["sec-topic-3", "tbl-access-to-support"],
+    "release_barriers": ["sec-topic-3-interviews", "tbl-topic-3-themes"],
+    "life_chances": ["sec-topic-4-interviews", "tbl-topic-4-themes"],
     "transitions": [
         "sec-topic-4",
         "tbl-transitions-and-education",
         "fig-transitions-and-education",
     ],
-    "value_for_money": ["sec-topic-5", "tbl-economic-inputs", "fig-tornado-net-benefit"],
-    "qaly_threshold": ["sec-topic-5", "tbl-qaly-thresholds", "fig-ceac"],
-    "administrative_returns": ["sec-topic-1", "tbl-formulation-coverage"],
+    "value_for_money": ["sec-topic-5", "tbl-economic-inputs"],
+    "qaly_threshold": ["sec-topic-5", "tbl-qaly-thresholds"],
+    "administrative_returns": ["sec-topic-1", "tbl-formulation-field-returned"],
     "wellbeing": ["sec-topic-3", "tbl-wellbeing-model"],
+    # A theme's table holds every share the claim states (groups, all staff, all
+    # interviews); its figure draws the three interview groups only, so it is cited only
+    # for claims about children or about one setting group against the other.
     **{
         key: [
             f"sec-topic-{c.topic}-interviews",
             f"tbl-topic-{c.topic}-themes",
-            f"fig-topic-{c.topic}-themes",
+            *([f"fig-topic-{c.topic}-themes"] if ("cyp" in c.groups or c.higher) else []),
         ]
         for key, c in THEME_CLAIMS.items()
     },

@@ -119,7 +119,7 @@ RECOMMENDATIONS: tuple[Recommendation, ...] = (
         "staff from different sectors. Each setting should look at what helps and what stops "
         "its staff from taking part, above all whether they can be released from their "
         "duties, and deliver support flexibly to suit local needs.",
-        ("sec-topic-3", "fig-access-to-support", "tbl-topic-3-themes", "tbl-wellbeing-model"),
+        ("sec-topic-3", "tbl-access-to-support", "tbl-topic-3-themes", "tbl-wellbeing-model"),
         ("support_access", "valued_empowered", "wellbeing", "release_barriers"),
     ),
     Recommendation(
@@ -141,7 +141,7 @@ RECOMMENDATIONS: tuple[Recommendation, ...] = (
         "fed back into reflection on how culture is changing. Records that follow the child "
         "across health, education and operational systems, rather than staying inside each "
         "agency, would make this possible.",
-        ("sec-topic-5", "sec-topic-1", "tbl-formulation-coverage"),
+        ("sec-topic-5", "sec-topic-1", "tbl-formulation-field-returned"),
         ("administrative_returns",),
     ),
 )

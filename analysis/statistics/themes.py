@@ -133,6 +133,9 @@ def attribute_excerpts(
 CHILDREN_GROUP = PARTICIPANT_LABELS["cyp"]
 STAFF_GROUPS = ("Staff, YOI/STC", "Staff, SCH")
 INTERVIEW_GROUPS = (*STAFF_GROUPS, CHILDREN_GROUP)
+ALL_STAFF = "Staff, all settings"
+ALL_INTERVIEWS = "All interviews"
+TOTAL_GROUPS = (ALL_STAFF, ALL_INTERVIEWS)
 
 
 def interview_group(interviews: pd.DataFrame, sites: pd.DataFrame) -> pd.Series:
@@ -160,22 +163,35 @@ def theme_prevalence_by_group(
     themes: Sequence[str],
     by_year: bool = True,
     staff_only: Sequence[str] = (),
+    totals: bool = False,
 ) -> pd.DataFrame:
     """Share of interviews coding each theme per interview group (and year), long format.
 
     Groups are staff in YOI/STC, staff in SCHs and children (never split by setting).
-    Themes in `staff_only` get no children's rows. Rows follow the order of `themes`,
-    then INTERVIEW_GROUPS, then year. Columns: theme, theme_label, group, [year],
-    SHARE_COLUMNS.
+    With `totals`, two pooled groups follow where they pool more than one group: all staff
+    (ALL_STAFF) and all interviews (ALL_INTERVIEWS, not for `staff_only` themes). Themes in
+    `staff_only` get no children's rows. Rows follow the order of `themes`, then the
+    groups, then year. Columns: theme, theme_label, group, [year], SHARE_COLUMNS.
     """
     _check_themes(interviews, themes)
     grouped = interviews.assign(group=interview_group(interviews, sites))
     by = ["group", "year"] if by_year else ["group"]
-    table = theme_prevalence(grouped, themes, by=by)
-    keep = ~(table["theme"].isin(list(staff_only)) & (table["group"] == CHILDREN_GROUP))
+    parts = [theme_prevalence(grouped, themes, by=by)]
+    present = set(grouped["group"])
+    if totals:
+        staff = grouped[grouped["group"].isin(STAFF_GROUPS)]
+        if len(present & set(STAFF_GROUPS)) > 1:
+            parts.append(theme_prevalence(staff.assign(group=ALL_STAFF), themes, by=by))
+        if CHILDREN_GROUP in present and present & set(STAFF_GROUPS):
+            shared = [theme for theme in themes if theme not in set(staff_only)]
+            parts.append(theme_prevalence(grouped.assign(group=ALL_INTERVIEWS), shared, by=by))
+    filled = [part for part in parts if len(part)]
+    table = pd.concat(filled, ignore_index=True) if filled else parts[0]
+    pooled_children = table["group"].isin([CHILDREN_GROUP, ALL_INTERVIEWS])
+    keep = ~(table["theme"].isin(list(staff_only)) & pooled_children)
     order = {
         "theme": {theme: i for i, theme in enumerate(themes)},
-        "group": {group: i for i, group in enumerate(INTERVIEW_GROUPS)},
+        "group": {group: i for i, group in enumerate((*INTERVIEW_GROUPS, *TOTAL_GROUPS))},
     }
     sort_keys = ["_theme", "_group", *(["year"] if by_year else [])]
     return (

@@ -68,6 +68,20 @@ def formulation_field_returned(admin: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def field_returned_by_group(admin: pd.DataFrame, sites: pd.DataFrame) -> pd.DataFrame:
+    """Share of administrative cases carrying the formulation field, by setting group and
+    over all settings (numerator: cases with the field; denominator: all cases)."""
+    cases = add_reporting_group(admin, sites).assign(with_field=admin["formulation"].notna())
+    return share_table(cases, "with_field", by=["reporting_group"], total_label=ALL_GROUPS)
+
+
+def field_returned_display(table: pd.DataFrame) -> pd.DataFrame:
+    """Reader's table of `field_returned_by_group`: cases, cases with the field, %."""
+    shown = share_display(table, labels={"reporting_group": "Setting group"})
+    shown = shown.rename(columns={"Yes": "With the field", "Answered": "Cases"})
+    return shown[["Setting group", "Cases", "With the field", "%"]]
+
+
 def describe_coverage(coverage: pd.DataFrame, field_returned: pd.DataFrame) -> str:
     """Prose for formulation coverage, numbers from the (released) tables."""
     with_field = field_returned["with_field"].iloc[0]

@@ -120,14 +120,16 @@ def themes_by_group_and_year(
 ) -> pd.DataFrame:
     """Share of interviews describing each of the topic's themes, by group and year."""
     themes = topic_themes(topic)
-    return theme_prevalence_by_group(interviews, sites, themes, staff_only=STAFF_ONLY & set(themes))
+    return theme_prevalence_by_group(
+        interviews, sites, themes, staff_only=STAFF_ONLY & set(themes), totals=True
+    )
 
 
 def themes_by_group(interviews: pd.DataFrame, sites: pd.DataFrame, topic: int) -> pd.DataFrame:
     """Share of interviews describing each of the topic's themes, by group, all years pooled."""
     themes = topic_themes(topic)
     return theme_prevalence_by_group(
-        interviews, sites, themes, by_year=False, staff_only=STAFF_ONLY & set(themes)
+        interviews, sites, themes, by_year=False, staff_only=STAFF_ONLY & set(themes), totals=True
     )
 
 
@@ -174,7 +176,7 @@ def plot_themes(pooled: pd.DataFrame):
     labels = list(dict.fromkeys(pooled["theme_label"]))
     groups = [g for g in INTERVIEW_GROUPS if g in set(pooled["group"])]
     figure = share_bars(
-        pooled,
+        pooled[pooled["group"].isin(groups)],
         category="theme_label",
         hue="group",
         category_order=labels,

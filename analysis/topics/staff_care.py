@@ -28,6 +28,7 @@ from analysis.statistics.models import (
     varying_terms,
 )
 from analysis.statistics.proportions import (
+    ALL_GROUPS,
     agree_or_strongly_agree,
     describe_share,
     join_words,
@@ -105,16 +106,24 @@ def describe_enthusiasm(enthusiasm: pd.DataFrame, surveys: pd.DataFrame) -> str:
 # --------------------------------------------------------------------------- access to support
 
 
-def access_to_support_by_year(staff: pd.DataFrame, sites: pd.DataFrame) -> pd.DataFrame:
+def access_to_support_by_year(
+    staff: pd.DataFrame, sites: pd.DataFrame, totals: bool = False
+) -> pd.DataFrame:
     """Share agreeing they can access training, supervision and reflective practice.
 
-    Long table: support, reporting_group, year and the share columns.
+    Long table: support, reporting_group, year and the share columns. With `totals` and
+    more than one setting group, each year also has a row for all settings (ALL_GROUPS).
     """
     surveys = add_reporting_group(staff, sites)
+    several = surveys["reporting_group"].nunique() > 1
     parts = []
     for column, label in SUPPORT_ITEMS.items():
         flags = surveys.assign(agree=agree_or_strongly_agree(surveys[column]))
         table = share_table(flags, "agree", by=["reporting_group", "year"])
+        if totals and several:
+            overall = share_table(flags, "agree", by=["year"])
+            overall.insert(0, "reporting_group", ALL_GROUPS)
+            table = pd.concat([table, overall], ignore_index=True)
         table.insert(0, "support", label)
         parts.append(table)
     return pd.concat(parts, ignore_index=True)
@@ -152,7 +161,7 @@ def access_display(access: pd.DataFrame) -> pd.DataFrame:
     """Every year's share of staff agreeing they can access each support, by setting group."""
     order = {label: position for position, label in enumerate(SUPPORT_ITEMS.values())}
     ordered = access.assign(
-        _group=access["reporting_group"].astype(str).map(REPORTING_GROUPS.index),
+        _group=access["reporting_group"].astype(str).map((*REPORTING_GROUPS, ALL_GROUPS).index),
         _support=access["support"].map(order),
     ).sort_values(["_group", "_support", "year"], kind="stable")
     return wide_share_table(

@@ -33,6 +33,8 @@ def _numbers(values) -> list:
         return []
     if {"numerator", "denominator", "proportion"} <= set(values):
         return [("share", values)] if values["proportion"] is not None else []
+    if {"estimate", "ci_low", "ci_high"} <= set(values):
+        return [("estimate", values)]
     found = []
     for key, value in values.items():
         if key in MONEY_KEYS:
@@ -48,17 +50,27 @@ def _in_table(number, rows: list[list[str]]) -> bool:
     kind, value = number
     if kind == "text":
         return any(value in row for row in rows)
-    wanted = {
-        format_count(value["numerator"]),
-        format_count(value["denominator"]),
-        format_percent(value["proportion"]),
-    }
-    return any(wanted <= set(row) for row in rows)
+    if kind == "estimate":
+        return any(_estimate_in_row(value, row) for row in rows)
+    numerator, denominator = format_count(value["numerator"]), format_count(value["denominator"])
+    percent = format_percent(value["proportion"])
+    wanted = {numerator, denominator, percent}
+    in_one_cell = f"{percent} ({numerator}/{denominator})"  # the theme and by-year tables
+    return any(wanted <= set(row) or in_one_cell in row for row in rows)
+
+
+def _estimate_in_row(value: dict, row: list[str]) -> bool:
+    """A model row showing the estimate and its interval (to the table's 2 decimals)."""
+    numbers = [float(n) for cell in row for n in re.findall(r"-?\d+\.\d+", cell)]
+    return all(
+        any(abs(n - value[key]) < 0.005 for n in numbers)
+        for key in ("estimate", "ci_low", "ci_high")
+    )
 
 
 def _in_figure(number, records: list[dict]) -> bool:
     kind, value = number
-    if kind == "text":
+    if kind != "share":
         return False
     return any(
         record.get("numerator") == value["numerator"]

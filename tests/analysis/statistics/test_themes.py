@@ -116,3 +116,38 @@ def test_intervals_are_blanked_below_the_minimum_number_of_interviews():
     shown = themes.meaningful_intervals(table, min_n=3)
     assert shown["ci_low"].notna().tolist() == [False, True, False]
     assert shown["proportion"].equals(table["proportion"])
+
+
+def test_totals_pool_all_staff_and_all_interviews_after_the_groups():
+    table = themes.theme_prevalence_by_group(
+        GROUPED, SITES, ["theme_valued", "theme_hope"], by_year=False, staff_only=["theme_valued"]
+    )
+    plain = set(table["group"])
+    with_totals = themes.theme_prevalence_by_group(
+        GROUPED,
+        SITES,
+        ["theme_valued", "theme_hope"],
+        by_year=False,
+        staff_only=["theme_valued"],
+        totals=True,
+    )
+    hope = with_totals[with_totals["theme"] == "theme_hope"].set_index("group")
+    assert list(hope.index) == [*themes.INTERVIEW_GROUPS, themes.ALL_STAFF, themes.ALL_INTERVIEWS]
+    assert (hope.at[themes.ALL_STAFF, "numerator"], hope.at[themes.ALL_STAFF, "denominator"]) == (
+        4,
+        5,
+    )
+    assert tuple(hope.loc[themes.ALL_INTERVIEWS, ["numerator", "denominator"]]) == (5, 7)
+    valued = with_totals[with_totals["theme"] == "theme_valued"]
+    assert themes.ALL_INTERVIEWS not in set(valued["group"])  # staff-only theme
+    assert set(with_totals["group"]) - plain == {themes.ALL_STAFF, themes.ALL_INTERVIEWS}
+
+
+def test_no_total_repeats_a_single_group():
+    staff_at_one_setting = GROUPED[
+        (GROUPED["participant_group"] == "staff") & (GROUPED["site_id"] == "S01")
+    ]
+    table = themes.theme_prevalence_by_group(
+        staff_at_one_setting, SITES, ["theme_hope"], by_year=False, totals=True
+    )
+    assert table["group"].tolist() == ["Staff, YOI/STC"]

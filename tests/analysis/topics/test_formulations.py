@@ -82,6 +82,16 @@ def test_formulation_coverage_counts_cases_with_the_field_by_setting_group():
     assert coverage.iloc[-1]["ci_high"] == pytest.approx(high)
 
 
+def test_field_returned_counts_every_case_and_those_carrying_the_field():
+    table = formulations.field_returned_by_group(admin_fixture(), SITES)
+    assert table["reporting_group"].tolist() == ["YOI/STC", "SCH", "All settings"]
+    assert table["numerator"].tolist() == [4, 4, 8]
+    assert table["denominator"].tolist() == [6, 6, 12]
+    shown = formulations.field_returned_display(table)
+    assert shown.columns.tolist() == ["Setting group", "Cases", "With the field", "%"]
+    assert shown.iloc[-1].tolist() == ["All settings", "12", "8", "67%"]
+
+
 def test_describe_coverage_takes_its_numbers_from_the_tables():
     admin = admin_fixture()
     text = formulations.describe_coverage(

@@ -71,6 +71,22 @@ def test_access_to_support_by_year_has_one_row_per_support_group_and_year():
     assert [ax.get_title() for ax in figure.axes] == ["YOI/STC", "SCH"]
 
 
+def test_access_totals_pool_the_setting_groups_each_year_and_the_table_lists_them_last():
+    access = staff_care.access_to_support_by_year(staff_fixture(), SITES, totals=True)
+    training = access[access["support"] == "Training"]
+    cells = {
+        (r.reporting_group, r.year): (r.numerator, r.denominator) for r in training.itertuples()
+    }
+    assert cells[("All settings", 1)] == (4, 5)
+    assert cells[("All settings", 2)] == (1, 1)
+    shown = staff_care.access_display(access)
+    assert shown["Setting group"].tolist()[-3:] == ["All settings"] * 3
+    one_group = staff_care.access_to_support_by_year(
+        staff_fixture()[staff_fixture()["site_id"] == "S03"], SITES, totals=True
+    )
+    assert "All settings" not in set(one_group["reporting_group"])
+
+
 def test_release_for_support_counts_rarely_or_never():
     table = staff_care.release_for_support_by_year(staff_fixture(), SITES)
     cells = {(r.reporting_group, r.year): (r.numerator, r.denominator) for r in table.itertuples()}
