@@ -38,7 +38,7 @@ class Book:
 
     title: str
     subtitle: str
-    author: str
+    author: tuple[str, ...]  # one line each on the title page
     chapters: tuple[Chapter, ...]
     config: dict
 
@@ -97,10 +97,10 @@ def _chapter(entry: str | dict, appendix: bool) -> Chapter:
     return Chapter(id=source.stem, source=source, appendix=appendix)
 
 
-def _authors(author: str | list) -> str:
+def _authors(author: str | list) -> tuple[str, ...]:
     if isinstance(author, list):
-        return ", ".join(a if isinstance(a, str) else a.get("name", "") for a in author)
-    return author
+        return tuple(a if isinstance(a, str) else a.get("name", "") for a in author)
+    return (author,) if author else ()
 
 
 def project_path(relative: Path) -> Path:

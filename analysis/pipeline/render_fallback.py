@@ -126,7 +126,7 @@ def metadata_file(
     values = {
         "title": book.title,
         "subtitle": book.subtitle,
-        "author": book.author,
+        "author": list(book.author),
         "lang": book.config.get("lang", "en-GB"),
         "toc-title": "Contents",
         "data-notice": book.config.get("data-notice", ""),

@@ -49,3 +49,8 @@ def test_the_site_book_takes_the_notice_and_authors_from_quarto_yml():
     assert site.config["data-notice"] == national.config["data-notice"]
     assert site.author == national.author
     assert book_config(SITE_BOOK)["book"]["subtitle"] == own["book"]["subtitle"]
+
+
+def test_each_author_in_quarto_yml_stays_a_line_of_its_own():
+    declared = yaml.safe_load((PROJECT_ROOT / "_quarto.yml").read_text(encoding="utf-8"))
+    assert read_book().author == tuple(declared["book"]["author"])
