@@ -16,7 +16,6 @@ from analysis.display.share_figures import (
     has_values,
     legend_above,
     message_figure,
-    prevalence_heatmap,
     share_points,
     wrapped,
 )
@@ -29,9 +28,7 @@ from analysis.statistics.proportions import (
     join_words,
     row_percentages,
     scale_levels,
-    share_display,
     share_table,
-    shares_by_year,
     year_label,
 )
 from analysis.statistics.reporting_groups import (
@@ -40,9 +37,8 @@ from analysis.statistics.reporting_groups import (
     add_reporting_group,
     groups_in,
 )
-from analysis.statistics.themes import theme_label, theme_prevalence, theme_prevalence_by_year
+from analysis.statistics.themes import theme_prevalence, theme_prevalence_by_year
 
-ALL_YEARS = "All years"
 CHILDREN_ITEMS = {
     "listened_to": "Staff listen to me",
     "felt_safe": "I feel safe here",
@@ -215,71 +211,6 @@ def working_together_themes_by_year(interviews: pd.DataFrame) -> pd.DataFrame:
     return theme_prevalence_by_year(interviews, WORKING_TOGETHER_THEMES, participant_group="staff")
 
 
-def working_together_themes(interviews: pd.DataFrame) -> pd.DataFrame:
-    """The by-year shares, then each theme over all years in scope (`year` = ALL_YEARS)."""
-    by_year = working_together_themes_by_year(interviews)
-    staff = interviews[interviews["participant_group"] == "staff"]
-    overall = theme_prevalence(staff, WORKING_TOGETHER_THEMES, by=()).assign(year=ALL_YEARS)
-    if by_year.empty or overall.empty:
-        return by_year
-    return (
-        pd.concat([by_year.astype({"year": object}), overall[by_year.columns]])
-        .sort_values("theme", key=lambda t: t.map(WORKING_TOGETHER_THEMES.index), kind="stable")
-        .reset_index(drop=True)
-    )
-
-
 def turnover_theme_by_participant_group(interviews: pd.DataFrame) -> pd.DataFrame:
     """Share of interviews describing staff turnover, staff and children separately."""
     return theme_prevalence(interviews, ["theme_turnover"], by=["participant_group"])
-
-
-def describe_theme_shift(prevalence: pd.DataFrame) -> str:
-    """Prose: siloed and multi-agency working in staff interviews, first vs last year."""
-    if prevalence.empty:
-        return "No staff interviews are in scope (interviews took place at five case-study sites)."
-    sentences = [
-        f"Staff interviews describing {theme_label(theme).lower()}: "
-        f"{shares_by_year(prevalence[prevalence['theme'] == theme])}."
-        for theme in ("theme_siloed_working", "theme_multiagency_working")
-        if (prevalence["theme"] == theme).any()
-    ]
-    return " ".join(sentences) + (
-        " Interviews are a repeated cross-section and themes were coded per interview, "
-        "so these are shares of interviews, not of people."
-    )
-
-
-def turnover_display(turnover: pd.DataFrame) -> pd.DataFrame:
-    """Staff turnover in interviews as a table: one row per participant group."""
-    shown = turnover.drop(columns=["theme", "theme_label"]).assign(
-        participant_group=turnover["participant_group"].map(
-            {"staff": "Staff interviews", "cyp": "Interviews with children and young people"}
-        )
-    )
-    return share_display(shown, labels={"participant_group": "Interviews"})
-
-
-def describe_turnover(turnover: pd.DataFrame) -> str:
-    """Prose: staff turnover as a barrier, by participant group."""
-    words = {"staff": "staff interviews", "cyp": "interviews with children and young people"}
-    parts = [
-        f"{describe_share(row)} of {words.get(row['participant_group'], row['participant_group'])}"
-        for _, row in turnover.iterrows()
-    ]
-    if not parts:
-        return "Staff turnover cannot be described here: no interviews are in scope."
-    return (
-        "Interviews describing staff turnover as a barrier to relationships: "
-        + join_words(parts)
-        + "."
-    )
-
-
-def plot_theme_heatmap(prevalence: pd.DataFrame):
-    """Heatmap of themes x year, % of staff interviews (seaborn)."""
-    return prevalence_heatmap(prevalence, column_label=_year_column)
-
-
-def _year_column(year) -> str:
-    return year if year == ALL_YEARS else year_label(year)
