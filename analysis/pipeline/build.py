@@ -609,7 +609,7 @@ class Builder:
             return
 
         for item in current.iterdir():
-            _copy(item, staged / item.name)
+            publishing.copy_into(item, staged / item.name)
         for site in rebuilt:
             target = self._book_subdir(staged, site)
             if target.is_dir():
@@ -755,14 +755,6 @@ def _remove(path: Path) -> None:
         shutil.rmtree(path)
     else:
         path.unlink()
-
-
-def _copy(source: Path, target: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if source.is_dir():
-        shutil.copytree(source, target)
-    else:
-        shutil.copy2(source, target)
 
 
 def _write_json_if_changed(path: Path, value: dict) -> None:

@@ -11,7 +11,6 @@ failure).
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -204,14 +203,6 @@ def _copy_reports(folder: Path, record: ShardRecord, staged: Path) -> None:
         if scope == NATIONAL:
             for item in folder.iterdir():
                 if item.name not in (SITES, SHARD_RECORD):
-                    _copy(item, staged / item.name)
+                    publishing.copy_into(item, staged / item.name)
         else:
-            _copy(folder / SITES / scope, staged / SITES / scope)
-
-
-def _copy(source: Path, target: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if source.is_dir():
-        shutil.copytree(source, target)
-    else:
-        shutil.copy2(source, target)
+            publishing.copy_into(folder / SITES / scope, staged / SITES / scope)

@@ -213,3 +213,12 @@ def book_dir_problem(book_dir: Path, keep: dict[str, Path]) -> str | None:
             "that holds a report published before"
         )
     return None
+
+
+def copy_into(source: Path, target: Path) -> None:
+    """Copy a file or a whole folder to `target`, creating its parent folders."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if source.is_dir():
+        shutil.copytree(source, target)
+    else:
+        shutil.copy2(source, target)

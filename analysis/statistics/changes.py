@@ -14,6 +14,7 @@ import pandas as pd
 
 from analysis.display.presentation import format_percent
 from analysis.statistics.proportions import compare_two_proportions, join_words, year_words
+from analysis.statistics.reporting_groups import GROUP_WORDS, groups_in
 
 
 @dataclass(frozen=True)
@@ -88,3 +89,20 @@ def describe_changes(changes: list[Change], tested: bool = True) -> str:
     if flat:
         parts.append(f"showed no clear change for {join_words(flat)}")
     return "; ".join(parts)
+
+
+def describe_group_changes(table: pd.DataFrame, measure: str, protect: bool = False) -> str:
+    """'Between year one and year three, <measure> rose from 30% to 56% in YOIs and the STC
+    and ...': one series per setting group (`reporting_group` column) of a by-year share table.
+    """
+    groups = groups_in(table)
+    parts = []
+    for group in groups:
+        rows = table[table["reporting_group"] == group]
+        change = change_over_years(rows, group, test=not protect)
+        if change is not None:
+            where = f" in {GROUP_WORDS[group]}" if len(groups) > 1 else ""
+            parts.append(change.verb_phrase(tested=not protect) + where)
+    if not parts:
+        return "Fewer than two years can be shown here, so no change can be seen."
+    return f"{years_span(table).capitalize()}, {measure} {join_words(parts)}."

@@ -9,14 +9,13 @@ synthetic illustrative excerpts, attributed only as the report allows.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
 import pandas as pd
 
-from analysis import config
-from analysis.display.presentation import format_count, format_percent
+from analysis.display.presentation import format_percent
 from analysis.display.share_figures import has_values, message_figure, share_bars
+from analysis.display.share_tables import share_cell
 from analysis.statistics.proportions import (
     compare_two_proportions,
     join_words,
@@ -138,16 +137,6 @@ def release_themes(table: pd.DataFrame, protect: bool) -> pd.DataFrame:
     return meaningful_intervals(release_shares(table, protect))
 
 
-def _cell(row: pd.Series) -> str:
-    proportion = row["proportion"]
-    if proportion is None or (isinstance(proportion, float) and math.isnan(proportion)):
-        return config.SDC_SYMBOL
-    return (
-        f"{format_percent(proportion)} ({format_count(row['numerator'])}/"
-        f"{format_count(row['denominator'])})"
-    )
-
-
 def themes_display(by_year: pd.DataFrame, pooled: pd.DataFrame) -> pd.DataFrame:
     """Reader's table: one row per theme and group, a column per year and one for all years.
 
@@ -162,9 +151,14 @@ def themes_display(by_year: pd.DataFrame, pooled: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for _, total in pooled.iterrows():
         cells = by_year[(by_year["theme"] == total["theme"]) & (by_year["group"] == total["group"])]
-        by = {int(r["year"]): _cell(r) for _, r in cells.iterrows()}
+        by = {int(r["year"]): share_cell(r) for _, r in cells.iterrows()}
         rows.append(
-            [total["theme_label"], total["group"], *[by.get(y, "–") for y in years], _cell(total)]
+            [
+                total["theme_label"],
+                total["group"],
+                *[by.get(y, "–") for y in years],
+                share_cell(total),
+            ]
         )
     return pd.DataFrame(rows, columns=columns)
 

@@ -21,37 +21,14 @@ from analysis.statistics.reporting_groups import (
     groups_in,
     where_group,
 )
-from analysis.statistics.themes import (
-    PARTICIPANT_LABELS,
-    theme_prevalence,
-)
+from analysis.statistics.themes import INTERVIEW_GROUPS, interview_group, theme_prevalence
 
 LIFE_CHANCE_THEMES = ("theme_hope", "theme_pessimism")
 ADMIN_MEASURES = {
     "transition_plan": "Transition plan in place before discharge",
     "education_engaged": "Engaged in education during the placement",
 }
-CHILDREN_GROUP = PARTICIPANT_LABELS["cyp"]
-INTERVIEW_GROUPS = ("Staff, YOI/STC", "Staff, SCH", CHILDREN_GROUP)
 # --------------------------------------------------------------------------- hope and pessimism
-
-
-def interview_group(interviews: pd.DataFrame, sites: pd.DataFrame) -> pd.Series:
-    """'Staff, SCH', 'Staff, YOI/STC' or 'Children and young people' per interview.
-
-    Children's interviews are never split by setting (re-identification risk).
-    """
-    grouped = add_reporting_group(interviews, sites)
-    return pd.Series(
-        [
-            CHILDREN_GROUP if participant == "cyp" else f"Staff, {reporting}"
-            for participant, reporting in zip(
-                grouped["participant_group"], grouped["reporting_group"].astype(str), strict=True
-            )
-        ],
-        index=interviews.index,
-        name="group",
-    )
 
 
 def hope_and_pessimism_by_year(interviews: pd.DataFrame, sites: pd.DataFrame) -> pd.DataFrame:

@@ -20,19 +20,17 @@ from analysis.display.share_figures import (
     wrapped,
 )
 from analysis.display.share_tables import wide_share_table
-from analysis.statistics.changes import change_over_years, years_span
+from analysis.statistics.changes import describe_group_changes
 from analysis.statistics.proportions import (
     agree_or_strongly_agree,
     at_least_a_little,
     describe_share,
-    join_words,
     row_percentages,
     scale_levels,
     share_table,
     year_label,
 )
 from analysis.statistics.reporting_groups import (
-    GROUP_WORDS,
     REPORTING_GROUPS,
     add_reporting_group,
     groups_in,
@@ -167,17 +165,10 @@ def describe_multiagency_working(table: pd.DataFrame, protect: bool = False) -> 
     groups = groups_in(table)
     if not groups:
         return "No staff in scope answered the multi-agency working question."
-    parts = []
-    for group in groups:
-        change = change_over_years(table[table["reporting_group"] == group], group, not protect)
-        if change is not None:
-            where = f" in {GROUP_WORDS[group]}" if len(groups) > 1 else ""
-            parts.append(change.verb_phrase(tested=not protect) + where)
-    if not parts:
-        return "Fewer than two years can be shown here, so no change can be seen."
-    return (
-        f"{years_span(table).capitalize()}, the share of staff agreeing that staff from "
-        f"different agencies work well together {join_words(parts)}."
+    return describe_group_changes(
+        table,
+        "the share of staff agreeing that staff from different agencies work well together",
+        protect,
     )
 
 

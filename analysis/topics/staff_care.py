@@ -20,7 +20,12 @@ from analysis.display.share_figures import (
     share_points,
 )
 from analysis.display.share_tables import wide_share_table
-from analysis.statistics.changes import change_over_years, describe_changes, years_span
+from analysis.statistics.changes import (
+    change_over_years,
+    describe_changes,
+    describe_group_changes,
+    years_span,
+)
 from analysis.statistics.models import (
     ModelResult,
     describe_sample,
@@ -31,7 +36,6 @@ from analysis.statistics.proportions import (
     ALL_GROUPS,
     agree_or_strongly_agree,
     describe_share,
-    join_words,
     rarely_or_never,
     share_display,
     share_table,
@@ -309,18 +313,8 @@ def describe_release_barriers(release: pd.DataFrame, protect: bool = False) -> s
     groups = groups_in(release)
     if not groups:
         return "No staff in scope answered the question on being released for support."
-    parts = []
-    for group in groups:
-        rows = release[release["reporting_group"] == group]
-        change = change_over_years(rows, group, test=not protect)
-        if change is not None:
-            where = f" in {GROUP_WORDS[group]}" if len(groups) > 1 else ""
-            parts.append(change.verb_phrase(tested=not protect) + where)
-    if not parts:
-        return "Fewer than two years can be shown here, so no change can be seen."
-    return (
-        f"{years_span(release).capitalize()}, the share of staff who could rarely or never be "
-        f"released for support {join_words(parts)}."
+    return describe_group_changes(
+        release, "the share of staff who could rarely or never be released for support", protect
     )
 
 

@@ -7,6 +7,7 @@ import pandas as pd
 from analysis.statistics.changes import (
     change_over_years,
     describe_changes,
+    describe_group_changes,
     years_span,
 )
 
@@ -42,3 +43,18 @@ def test_a_suppressed_year_is_skipped_and_one_year_gives_no_change():
     assert (change.first, change.last) == (0.5, 0.25)
     assert years_span(rows) == "between year one and year two"
     assert change_over_years(rows[rows["year"] == 1], "x") is None
+
+
+def test_group_changes_name_each_setting_group_and_untested_ones_give_values_only():
+    yoi = _series((1, 48, 105), (3, 47, 65)).assign(reporting_group="YOI/STC")
+    sch = _series((1, 70, 100), (3, 10, 100)).assign(reporting_group="SCH")
+    table = pd.concat([yoi, sch], ignore_index=True)
+    text = describe_group_changes(table, "the share agreeing")
+    assert text == (
+        "Between year one and year three, the share agreeing rose from 46% to 72% in YOIs and "
+        "the STC and fell from 70% to 10% in SCHs."
+    )
+    untested = describe_group_changes(sch, "the share agreeing", protect=True)
+    assert untested == "Between year one and year three, the share agreeing went from 70% to 10%."
+    one_year = describe_group_changes(sch[sch["year"] == 1], "the share agreeing")
+    assert one_year.startswith("Fewer than two years")
