@@ -1,4 +1,8 @@
-"""The build's data-quality gate, skipped when nothing it checks has changed since it passed."""
+"""The build's data-quality gate, skipped when nothing it checks has changed since it passed.
+
+When something changed, the gate runs with its memo in ``<results>/memo``: only the checks
+that read a changed file (or whose suite or code changed) run again.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ from analysis.pipeline.provenance import data_file_hashes
 
 SUMMARY_FILE = "summary.json"
 KEY_FILE = "gate-key.json"
+MEMO_DIR = "memo"
 
 
 def gate_key(data_dir: Path, code: str | None = None) -> str:
@@ -47,7 +52,7 @@ def run_gate_cached(
     if recorded == {"key": key, "passed": True} and summary_path.exists():
         return time.perf_counter() - started, True
     key_path.unlink(missing_ok=True)
-    report = run_gate_and_summarise(data_dir, results_dir, parallel)
+    report = run_gate_and_summarise(data_dir, results_dir, parallel, code)
     if not report.passed:
         raise ValidationFailed(
             f"data-quality gate failed for {data_dir}: {len(report.failures)} rule(s) broken; "
@@ -58,12 +63,28 @@ def run_gate_cached(
     return time.perf_counter() - started, False
 
 
-def run_gate_and_summarise(data_dir: Path, results_dir: Path, parallel: bool = True):
-    """Run every suite; write the per-suite summary the data-quality appendix shows."""
+def memo_salt(data_dir: Path, code: str | None = None) -> str:
+    """What every remembered check result depends on besides its files and suite: the
+    package's code, the environment and the data folder (named in some messages)."""
+    parts = {
+        "code": code or code_fingerprint(PACKAGE_DIR),
+        "environment": environment_fingerprint(),
+        "data_dir": str(Path(data_dir).resolve()),
+    }
+    return text_sha256(json.dumps(parts, sort_keys=True))
+
+
+def run_gate_and_summarise(
+    data_dir: Path, results_dir: Path, parallel: bool = True, code: str | None = None
+):
+    """Run every suite (taking unchanged checks from the memo); write the per-suite summary
+    the data-quality appendix shows."""
     from analysis.validation.gate import run_gate, summary_frame
+    from analysis.validation.memo import GateMemo
 
     results_dir.mkdir(parents=True, exist_ok=True)
-    report = run_gate(data_dir, results_dir, parallel=parallel)
+    memo = GateMemo(results_dir / MEMO_DIR, memo_salt(data_dir, code))
+    report = run_gate(data_dir, results_dir, parallel=parallel, memo=memo)
     summary = summary_frame(report)
     payload = {
         "passed": report.passed,

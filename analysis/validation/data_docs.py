@@ -13,7 +13,9 @@ remote fetch. The pages then read as plain, static HTML.
 from __future__ import annotations
 
 import functools
+import hashlib
 import html
+import json
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -21,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from analysis.validation.display import inert_text
+from analysis.validation.memo import GateMemo, json_exact
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src 'none'"
@@ -180,16 +183,32 @@ def _index_page(pages: list[ValidationPage]) -> str:
     )
 
 
-def write_data_docs(pages: list[ValidationPage], directory: Path) -> Path:
+def write_data_docs(
+    pages: list[ValidationPage], directory: Path, memo: GateMemo | None = None
+) -> Path:
     """Write the Data Docs site (an index and one page per validation); return the index.
 
     Each page lists every expectation of its suite with its notes and outcome; the suite
-    definitions themselves are the committed ``expectations/*.json``.
+    definitions themselves are the committed ``expectations/*.json``. With ``memo``, a page
+    whose validation result is unchanged is taken from it (no great_expectations import).
     """
+    memo = memo if memo is not None else GateMemo(None)
     (directory / "validations").mkdir(parents=True, exist_ok=True)
     for page in pages:
-        validation = make_offline(_render_validation(page.result), "../index.html")
+        validation = memo.check(
+            f"data docs {page.name}",
+            _result_digest(page.result),
+            lambda page=page: make_offline(_render_validation(page.result), "../index.html"),
+        )
         (directory / "validations" / f"{page.name}.html").write_text(validation, encoding="utf-8")
     index = directory / "index.html"
     index.write_text(_index_page(pages), encoding="utf-8")
     return index
+
+
+def _result_digest(result: Mapping[str, Any]) -> dict[str, str] | None:
+    """Memo inputs of a page: its result's hash (None if JSON cannot keep the result)."""
+    if not json_exact(result):
+        return None
+    text = json.dumps(result, sort_keys=True, ensure_ascii=False)
+    return {"result": hashlib.sha256(text.encode()).hexdigest()}

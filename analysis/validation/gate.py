@@ -8,7 +8,12 @@ harmonised table with :mod:`analysis.data.loading` and validates it against its 
 great_expectations call per table), runs the cross-table checks, and writes the
 validation results (JSON) and offline Data Docs under ``results_dir``.
 
-great_expectations is imported only when :func:`run_gate` runs.
+The gate is incremental when given a :class:`~analysis.validation.memo.GateMemo`: each
+check (the checks of one file on its own, one suite's validation, one cross-table check,
+one Data Docs page) is kept by the hashes of the files it reads, its suite and the code.
+After one file changes only the checks that read it run; files are read, tables loaded
+and great_expectations imported only for checks that run (or to name the lines of a
+remembered failure), and the report is the one a full run gives.
 """
 
 from __future__ import annotations
@@ -24,9 +29,11 @@ from typing import Any
 import pandas as pd
 
 from analysis import config
-from analysis.validation import cross_table, pii
-from analysis.validation.codebook import codebook_failures, submission_failures
+from analysis.config import EXPECTATIONS_DIR
+from analysis.validation import cross_table
+from analysis.validation.codebook import submission_failures
 from analysis.validation.data_docs import ValidationPage, safe_result, write_data_docs
+from analysis.validation.data_files import DataFiles
 from analysis.validation.display import inert_text, mask_identifier
 from analysis.validation.failures import (
     Failure,
@@ -36,8 +43,10 @@ from analysis.validation.failures import (
     failures_table,
     summary_frame,
 )
-from analysis.validation.files import TextTable, read_text_table, type_failures
+from analysis.validation.file_checks import FileFindings, check_file
+from analysis.validation.files import TextTable
 from analysis.validation.locations import RowSource, admin_rows, file_rows
+from analysis.validation.memo import GateMemo, decode_failures, encode_failures, file_digest
 from analysis.validation.results import failures_from_result, summary_of, without_full_lists
 from analysis.validation.suites import (
     RAW_TEMPLATE,
@@ -95,12 +104,17 @@ ADMIN_FILES = "admin/*.csv"
 RULE_DATA_FOLDER = "data folder is present"
 
 
+Located = Callable[[], tuple[pd.DataFrame | None, RowSource | None]]
+
+
 @dataclass
 class _Gate:
-    """What the gate has found so far."""
+    """What the gate has found so far, and the data folder it reads."""
 
     data_dir: Path
     schema: dict
+    memo: GateMemo
+    files: DataFiles | None = None
     failures: list[Failure] = field(default_factory=list)
     summaries: list[SuiteSummary] = field(default_factory=list)
     pages: list[ValidationPage] = field(default_factory=list)
@@ -109,24 +123,57 @@ class _Gate:
     flagged: dict[str, dict[str, set[int]]] = field(default_factory=dict)
     broken_codings: set[tuple[str, str]] = field(default_factory=set)  # (site, field)
     case_id_clashes: list[Failure] = field(default_factory=list)  # a cross-file check, run early
+    findings: dict[str, FileFindings] = field(default_factory=dict)  # by file
+    table_loaded: dict[str, bool] = field(default_factory=dict)  # validated table: loaded?
+    _loads: dict[str, tuple[pd.DataFrame | None, str | None]] = field(default_factory=dict)
+
+    @property
+    def data(self) -> DataFiles:
+        assert self.files is not None
+        return self.files
 
     def record(
-        self,
-        result: dict,
-        suite: dict,
-        dataset: str,
-        file: str,
-        masked: set[str],
-        frame: pd.DataFrame | None = None,
-        source: RowSource | None = None,
+        self, result: dict, suite_name: str, dataset: str, file: str, located: Located
     ) -> None:
-        """Keep one GX validation result: its failures, summary and Data Docs page."""
+        """Keep one GX validation result: its failures, summary and Data Docs page.
+
+        `located` gives the validated frame and where its rows came from; it is called only
+        when some expectation failed (to name the failing lines).
+        """
+        frame, source = located() if _has_failures(result) else (None, None)
+        masked = self.masked.get(dataset, set())
         flagged = self.flagged.get(dataset, {})
         self.failures += failures_from_result(result, dataset, file, masked, frame, source, flagged)
         self.summaries.append(summary_of(result, dataset))
         kept = without_full_lists(result)
         shown = safe_result(kept, masked, lambda value: mask_identifier(value, keep=2))
-        self.pages.append(ValidationPage(suite["name"], dataset, file, shown))
+        self.pages.append(ValidationPage(suite_name, dataset, file, shown))
+
+    def loaded(self, table: str) -> tuple[pd.DataFrame | None, str | None]:
+        """The harmonised table from analysis.data.loading, or the loader's message (loaded
+        once per gate)."""
+        if table not in self._loads:
+            self._loads[table] = _load(self.data_dir, table)
+        return self._loads[table]
+
+    def table(self, table: str) -> pd.DataFrame | None:
+        """The harmonised table, if the gate validated it loaded (as the cross-table checks
+        see it)."""
+        return self.loaded(table)[0] if self.table_loaded.get(table) else None
+
+    def source(self, table: str) -> RowSource:
+        """Where the rows of a harmonised table came from."""
+        if table == "admin":
+            admin = self.table("admin")
+            if admin is None:
+                return RowSource(ADMIN_FILES)
+            codebook = self.data.text(self.data.tables["admin_codebook"]).frame
+            return admin_rows(admin, self.data.submission_texts(), codebook)
+        return file_rows(self.data.text(self.data.tables[table]))
+
+
+def _has_failures(result: Mapping[str, Any]) -> bool:
+    return not all(entry.get("success") for entry in result.get("results", []))
 
 
 def _with_parameters(suite: dict, parameters: Mapping[str, Any]) -> dict:
@@ -171,112 +218,15 @@ def _text_safe(suite: dict, columns: Mapping[str, Any]) -> dict:
     return {**suite, "name": f"{suite['name']}.as_text", "expectations": kept}
 
 
-def _validate(
-    gate: _Gate,
-    frame: pd.DataFrame,
-    suite: dict,
-    dataset: str,
-    file: str,
-    parameters: Mapping[str, Any],
-    source: RowSource | None = None,
-) -> None:
-    from analysis.validation.gx_session import validate_frame
-
-    suite = _present_columns_only(_with_parameters(suite, parameters), frame)
-    result = validate_frame(frame, suite, suite["name"], parameters)
-    masked = gate.masked.get(dataset, set())
-    gate.record(result, suite, dataset, file, masked, frame, source)
-
-
-def _scan_identifiers(gate: _Gate, texts: list[TextTable]) -> None:
-    """Run the PII guard over every column of every readable file."""
-    end_year = int(str(gate.schema["evaluation_window"]["end"])[:4])
-    scanned = flagged = 0
-    for text in texts:
-        if text.frame is None:
-            continue
-        found = pii.find_identifiers(
-            text.frame, text.dataset, text.file, end_year, lines=text.lines
-        )
-        gate.failures += found
-        columns = {failure.column for failure in found}
-        gate.masked.setdefault(text.dataset, set()).update(columns)
-        scanned += len(text.frame.columns)
-        flagged += len(columns)
-    gate.summaries.append(
-        SuiteSummary("pii_guard", "all files (every column)", scanned, scanned - flagged, flagged)
-    )
-
-
-def _read_files(gate: _Gate) -> tuple[dict[str, TextTable], dict[str, TextTable]]:
-    files = gate.schema["files"]
-    texts = {
-        table: read_text_table(gate.data_dir / files[table], table, files[table])
-        for table in FLAT_TABLES
-    }
-    folder = Path(files["admin_submissions"]).parent
-    paths = sorted((gate.data_dir / folder).glob("*.csv"))
-    if not paths:
-        gate.failures.append(
-            Failure(
-                "raw_admin_submission",
-                f"{folder}/",
-                "",
-                "file is present (one admin/<site_id>.csv per site)",
-            )
-        )
-    submissions = {
-        path.stem: read_text_table(path, RAW_TEMPLATE, f"{folder}/{path.name}") for path in paths
-    }
-    checked = [*texts.values(), *submissions.values()]
-    for text in checked:
-        gate.failures += text.failures
-    broken = sum(1 for text in checked if text.failures)
-    gate.summaries.append(
-        SuiteSummary(
-            "files", "all files (readable CSV)", len(checked), len(checked) - broken, broken
-        )
-    )
-    for table, text in texts.items():
-        flagged = gate.flagged.setdefault(table, {})
-        gate.failures += type_failures(text, gate.schema["tables"][table]["columns"], flagged)
-    codebook_problems, gate.broken_codings = codebook_failures(texts["admin_codebook"], gate.schema)
-    gate.failures += codebook_problems
-    gate.case_id_clashes = cross_table.case_ids_unique_across_files(
-        submissions, texts["admin_codebook"].frame
-    )
-    gate.failures += gate.case_id_clashes
-    _scan_identifiers(gate, checked)
-    return texts, submissions
-
-
-def _validate_submissions(
-    gate: _Gate, submissions: Mapping[str, TextTable], codebook: TextTable
-) -> None:
-    if codebook.frame is None or "site_id" not in codebook.frame:
-        return
-    template = load_suite(RAW_TEMPLATE)
-    for site, text in submissions.items():
-        rows = codebook.frame[codebook.frame["site_id"] == site]
-        if text.frame is None or rows.empty:
-            continue
-        skip = {name for coded_site, name in gate.broken_codings if coded_site == site}
-        suite = site_submission_suite(template, site, rows, skip)
-        dataset = RAW_TEMPLATE
-        gate.masked.setdefault(dataset, set()).update(gate.masked.get(text.dataset, set()))
-        gate.failures += submission_failures(text, rows, gate.schema, skip)
-        _validate(gate, text.frame, suite, dataset, text.file, {}, file_rows(text))
-
-
-def _load(gate: _Gate, table: str) -> tuple[pd.DataFrame | None, str | None]:
+def _load(data_dir: Path, table: str) -> tuple[pd.DataFrame | None, str | None]:
     """The harmonised table from analysis.data.loading, or the loader's message."""
     from analysis.data import loading
 
     loader: Callable[[Path], pd.DataFrame] = getattr(loading, LOADERS[table])
     try:
-        return loader(gate.data_dir), None
+        return loader(data_dir), None
     except Exception as error:  # any loader error on bad data is a failure, not a crash
-        message = str(error).replace(str(gate.data_dir) + "/", "")
+        message = str(error).replace(str(data_dir) + "/", "")
         return None, message
 
 
@@ -290,109 +240,360 @@ def _with_extra_columns(frame: pd.DataFrame, text: TextTable | None) -> pd.DataF
     return pd.concat([frame, text.frame[extra].set_axis(frame.index)], axis=1)
 
 
-def _validate_table(
-    gate: _Gate,
-    table: str,
-    text: TextTable | None,
-    parameters: Mapping[str, Any],
-    explained: bool,
-    source_of: Callable[[pd.DataFrame], RowSource] | None = None,
-) -> pd.DataFrame | None:
-    """Load and validate one harmonised table; the loaded table, or None.
+def _validation(
+    frame: pd.DataFrame, suite: dict, parameters: Mapping[str, Any]
+) -> tuple[str, dict]:
+    """Validate `frame` against `suite` (less what it cannot check here): suite name, result."""
+    from analysis.validation.gx_session import validate_frame
 
-    ``source_of`` gives where the loaded table's rows came from (by default, the lines
-    of ``text``).
+    suite = _present_columns_only(_with_parameters(suite, parameters), frame)
+    return suite["name"], validate_frame(frame, suite, suite["name"], parameters)
+
+
+def _suite_digest(name: str) -> str:
+    return file_digest(EXPECTATIONS_DIR / f"{name}.json")
+
+
+def _file_rows_of(text: TextTable) -> Located:
+    return lambda: (text.frame, file_rows(text))
+
+
+def _check_files(gate: _Gate) -> None:
+    """Every file on its own (readable CSV, types, codings, identifiers), then the case ids
+    across the site submissions; findings in the order they are reported."""
+    data = gate.data
+    if not data.submissions:
+        gate.failures.append(
+            Failure(
+                "raw_admin_submission",
+                f"{data.submission_folder}/",
+                "",
+                "file is present (one admin/<site_id>.csv per site)",
+            )
+        )
+    for file in data.every:
+        gate.findings[file] = gate.memo.check(
+            f"file {file}",
+            {"files": data.digests([file])},
+            lambda file=file: check_file(data, file, gate.schema),
+            FileFindings.encode,
+            FileFindings.decode,
+        )
+    found = [gate.findings[file] for file in data.every]
+    for findings in found:
+        gate.failures += findings.read
+    broken = sum(1 for findings in found if findings.read)
+    gate.summaries.append(
+        SuiteSummary("files", "all files (readable CSV)", len(found), len(found) - broken, broken)
+    )
+    for table, file in data.tables.items():
+        gate.failures += gate.findings[file].types
+        gate.flagged[table] = gate.findings[file].flagged
+    codebook = gate.findings[data.tables["admin_codebook"]]
+    gate.failures += codebook.codings
+    gate.broken_codings = codebook.broken_codings
+    gate.case_id_clashes = gate.memo.check(
+        "cross-table case_ids_unique_across_files",
+        {"files": data.digests([data.tables["admin_codebook"], *data.submissions.values()])},
+        lambda: cross_table.case_ids_unique_across_files(
+            data.submission_texts(), data.text(data.tables["admin_codebook"]).frame
+        ),
+        encode_failures,
+        decode_failures,
+    )
+    gate.failures += gate.case_id_clashes
+    _report_identifiers(gate)
+
+
+def _report_identifiers(gate: _Gate) -> None:
+    """The PII guard's findings over every column of every readable file."""
+    scanned = flagged = 0
+    for file in gate.data.every:
+        findings = gate.findings[file]
+        if not findings.readable:
+            continue
+        gate.failures += findings.identifiers
+        gate.masked.setdefault(gate.data.dataset(file), set()).update(findings.masked)
+        scanned += findings.columns
+        flagged += len(findings.masked)
+    gate.summaries.append(
+        SuiteSummary("pii_guard", "all files (every column)", scanned, scanned - flagged, flagged)
+    )
+
+
+# -- raw site submissions ---------------------------------------------------------------------
+
+
+def _submission_check(data: DataFiles, site: str) -> tuple[str, dict]:
+    """Name and memo inputs of one site submission's validation."""
+    file = data.submissions[site]
+    inputs = {
+        "files": data.digests([file, data.tables["admin_codebook"]]),
+        "suite": _suite_digest(RAW_TEMPLATE),
+    }
+    return f"suite {RAW_TEMPLATE} ({file})", inputs
+
+
+def _submission_value(
+    data: DataFiles, schema: dict, broken_codings: set[tuple[str, str]], site: str
+) -> dict | None:
+    """Validate one site's raw submission against its codebook rows (None: nothing to
+    validate); the cells its suite cannot judge, the suite's name and the GX result."""
+    codebook = data.text(data.tables["admin_codebook"]).frame
+    if codebook is None or "site_id" not in codebook:
+        return None
+    rows = codebook[codebook["site_id"] == site]
+    text = data.text(data.submissions[site])
+    if text.frame is None or rows.empty:
+        return None
+    skip = {name for coded_site, name in broken_codings if coded_site == site}
+    suite = site_submission_suite(load_suite(RAW_TEMPLATE), site, rows, skip)
+    failures = submission_failures(text, rows, schema, skip)
+    name, result = _validation(text.frame, suite, {})
+    return {"failures": encode_failures(failures), "suite": name, "result": result}
+
+
+def _submission_values(
+    data_dir: Path, schema: dict, broken_codings: set[tuple[str, str]], sites: list[str]
+) -> dict[str, dict | None]:
+    """Validate some sites' submissions (runs in a worker process)."""
+    data = DataFiles.of(data_dir, schema["files"], FLAT_TABLES)
+    return {site: _submission_value(data, schema, broken_codings, site) for site in sites}
+
+
+def _record_submissions(gate: _Gate, values: Mapping[str, dict | None]) -> None:
+    for site, value in values.items():
+        if value is None:
+            continue
+        text = gate.data.text(gate.data.submissions[site])
+        gate.failures += decode_failures(value["failures"])
+        gate.record(value["result"], value["suite"], RAW_TEMPLATE, text.file, _file_rows_of(text))
+
+
+def _submissions_beside_tables(gate: _Gate, parallel: bool) -> None:
+    """Raw submissions, then the harmonised tables; findings keep that order.
+
+    With ``parallel``, when at least two submissions must be validated, a second process
+    validates them while this one validates the tables.
     """
-    file = gate.schema["files"][table] if table != "admin" else ADMIN_FILES
+    data = gate.data
+    checks = {site: _submission_check(data, site) for site in data.submissions}
+    missing = [site for site, check in checks.items() if not gate.memo.knows(*check)]
+    beside = parallel and len(missing) > 1 and (os.cpu_count() or 1) > 1
+    marks = (len(gate.failures), len(gate.summaries), len(gate.pages))
+    computed = _submissions_while_checking_tables(gate, missing) if beside else {}
+
+    def value(site: str) -> dict | None:
+        if site in computed:
+            return computed[site]
+        return _submission_value(data, gate.schema, gate.broken_codings, site)
+
+    values = {
+        site: gate.memo.check(*check, lambda site=site: value(site))
+        for site, check in checks.items()
+    }
+    if not beside:
+        _check_tables(gate)
+    ends = (len(gate.failures), len(gate.summaries), len(gate.pages))
+    _record_submissions(gate, values)
+    for found, mark, end in zip(
+        (gate.failures, gate.summaries, gate.pages), marks, ends, strict=True
+    ):
+        added = found[end:]  # the submissions' findings go before the tables'
+        del found[end:]
+        found[mark:mark] = added
+
+
+def _submissions_while_checking_tables(gate: _Gate, sites: list[str]) -> dict[str, dict | None]:
+    """Validate `sites`' submissions in a second process while this one checks the tables."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    arguments = (gate.data_dir, gate.schema, gate.broken_codings, sites)
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+        future = pool.submit(_submission_values, *arguments)
+        _check_tables(gate)
+        try:
+            return future.result()
+        except BrokenProcessPool:  # the worker could not start: validate here instead
+            return _submission_values(*arguments)
+
+
+# -- harmonised tables ------------------------------------------------------------------------
+
+
+def _table_check(gate: _Gate, table: str, explained: bool) -> tuple[str, dict]:
+    """Name and memo inputs of one harmonised table's validation: the files its loader
+    reads (and the register, for suites that take its site ids), its suite, and whether
+    an earlier check already explains why it might not load."""
+    data = gate.data
+    if table == "admin":
+        files = [data.tables["sites"], data.tables["admin_codebook"], *data.submissions.values()]
+        where = ADMIN_FILES
+    else:
+        files = [data.tables[table]]
+        where = data.tables[table]
+    if table != "sites" and _takes_parameters(load_suite(table)):
+        files.append(data.tables["sites"])
+    inputs = {"files": data.digests(files), "suite": _suite_digest(table), "explained": explained}
+    return f"suite {table} ({where})", inputs
+
+
+def _takes_parameters(suite: Mapping[str, Any]) -> bool:
+    return any(
+        isinstance(value, dict) and SUITE_PARAMETER in value
+        for expectation in suite["expectations"]
+        for value in expectation["kwargs"].values()
+    )
+
+
+def _parameters(gate: _Gate, table: str) -> dict[str, Any]:
+    if table == "sites":
+        return {}
+    register = gate.table("sites")
+    site_ids = None if register is None else sorted(register["site_id"].dropna().astype(str))
+    return {SITE_IDS: site_ids}
+
+
+def _text_of(gate: _Gate, table: str) -> TextTable | None:
+    return None if table == "admin" else gate.data.text(gate.data.tables[table])
+
+
+def _table_value(gate: _Gate, table: str) -> dict:
+    """Load and validate one harmonised table (the part of its suite that applies to the
+    file's text, if it does not load): whether it loaded, the loader's message, the
+    suite's name and the GX result."""
     suite = load_suite(table)
-    frame, problem = _load(gate, table)
+    text = _text_of(gate, table)
+    frame, problem = gate.loaded(table)
+    parameters = _parameters(gate, table)
     if frame is not None:
-        source = source_of(frame) if source_of else (file_rows(text) if text else None)
-        checked = _with_extra_columns(frame, text)
-        _validate(gate, checked, suite, table, file, parameters, source)
-        return frame
-    if not explained:
-        gate.failures.append(Failure(table, file, "", f"{RULE_LOADS}: {inert_text(problem, 300)}"))
+        name, result = _validation(_with_extra_columns(frame, text), suite, parameters)
+        return {"loaded": True, "problem": None, "suite": name, "result": result}
     if text is not None and text.frame is not None:
-        columns = gate.schema["tables"][table]["columns"]
-        safe = _text_safe(suite, columns)
-        _validate(gate, text.frame, safe, table, file, parameters, file_rows(text))
-    return None
+        safe = _text_safe(suite, gate.schema["tables"][table]["columns"])
+        name, result = _validation(text.frame, safe, parameters)
+        return {"loaded": False, "problem": problem, "suite": name, "result": result}
+    return {"loaded": False, "problem": problem, "suite": None, "result": None}
 
 
-def _validate_tables(
-    gate: _Gate,
-    texts: Mapping[str, TextTable],
-    submissions: Mapping[str, TextTable],
-    raw_failures: Callable[[], list[Failure]] | None = None,
-) -> dict[str, pd.DataFrame | None]:
-    """Validate every harmonised table; `raw_failures` gives the raw submissions' findings
-    when they are computed elsewhere (by default they are already in `gate.failures`)."""
+def _check_table(gate: _Gate, table: str, explained: bool) -> None:
+    """Validate one harmonised table (or take its validation from the memo) and keep it."""
+    value = gate.memo.check(
+        *_table_check(gate, table, explained), lambda: _table_value(gate, table)
+    )
+    gate.table_loaded[table] = value["loaded"]
+    file = gate.schema["files"][table] if table != "admin" else ADMIN_FILES
+    if value["loaded"]:
+
+        def located() -> tuple[pd.DataFrame | None, RowSource | None]:
+            frame = gate.table(table)
+            text = _text_of(gate, table)
+            return _with_extra_columns(frame, text), gate.source(table)
+
+        gate.record(value["result"], value["suite"], table, file, located)
+        return
+    if not explained:
+        message = inert_text(value["problem"], 300)
+        gate.failures.append(Failure(table, file, "", f"{RULE_LOADS}: {message}"))
+    if value["result"] is not None:
+        text = _text_of(gate, table)
+        gate.record(value["result"], value["suite"], table, file, _file_rows_of(text))
+
+
+def _check_tables(gate: _Gate) -> None:
+    """The register first (its site ids are the other suites' parameter), then the
+    interviews, then every other table read from one file."""
 
     def explained(table: str) -> bool:
         return any(failure.dataset == table for failure in gate.failures)
 
-    loaded: dict[str, pd.DataFrame | None] = {}
-    register = None
-    if texts["sites"].frame is not None:
-        register = _validate_table(gate, "sites", texts["sites"], {}, explained("sites"))
-        loaded["sites"] = register
-    site_ids = None if register is None else sorted(register["site_id"].dropna().astype(str))
-    parameters: dict[str, Any] = {SITE_IDS: site_ids}
-    if texts["interviews"].frame is not None:
-        loaded["interviews"] = _validate_table(
-            gate, "interviews", texts["interviews"], parameters, explained("interviews")
-        )
-    for table in FLAT_TABLES:
-        if table in loaded or texts[table].frame is None:
+    for table in ("sites", "interviews", *FLAT_TABLES):
+        if table in gate.table_loaded or not gate.findings[gate.data.tables[table]].readable:
             continue
-        loaded[table] = _validate_table(gate, table, texts[table], parameters, explained(table))
-    raw_ok = submissions and all(text.ok for text in submissions.values())
-    codebook = texts["admin_codebook"]
-    if raw_ok and codebook.ok and register is not None:
-        found = raw_failures() if raw_failures is not None else gate.failures
+        _check_table(gate, table, explained(table))
+
+
+def _check_admin(gate: _Gate) -> None:
+    """The harmonised admin table, when every submission, the codebook and the register
+    could be read."""
+    data = gate.data
+    raw_ok = data.submissions and all(gate.findings[f].ok for f in data.submissions.values())
+    codebook_ok = gate.findings[data.tables["admin_codebook"]].ok
+    if raw_ok and codebook_ok and gate.table_loaded.get("sites"):
         raw_problems = any(
             f.dataset in (RAW_TEMPLATE, "admin_codebook") or f.file.startswith("admin/")
-            for f in [*found, *gate.failures]
+            for f in gate.failures
+        )
+        _check_table(gate, "admin", raw_problems)
+
+
+# -- checks across tables ---------------------------------------------------------------------
+
+
+def _cross_table(gate: _Gate) -> None:
+    data = gate.data
+    sites, codebook = data.tables["sites"], data.tables["admin_codebook"]
+    read_by = {
+        "admin": [sites, codebook, *data.submissions.values()],
+        **{table: [data.tables[table]] for table in FLAT_TABLES},
+    }
+
+    def check(name: str, tables: list[str], compute: Callable[[], list[Failure]], **more):
+        files = [file for table in tables for file in read_by[table]]
+        inputs = {"files": data.digests(dict.fromkeys(files)), **more}
+        return gate.memo.check(
+            f"cross-table {name}", inputs, compute, encode_failures, decode_failures
         )
 
-        def source_of(frame: pd.DataFrame) -> RowSource:
-            return admin_rows(frame, submissions, codebook.frame)
+    def settings(table: str) -> list[Failure]:
+        return check(
+            f"settings_agree_with_register ({table})",
+            [table, "sites"],
+            lambda: cross_table.settings_agree_with_register(
+                {table: (gate.source(table), gate.table(table))}, gate.table("sites")
+            ),
+        )
 
-        loaded["admin"] = _validate_table(gate, "admin", None, parameters, raw_problems, source_of)
-    return loaded
-
-
-def _cross_table(
-    gate: _Gate,
-    texts: Mapping[str, TextTable],
-    submissions: Mapping[str, TextTable],
-    loaded: Mapping[str, pd.DataFrame | None],
-) -> None:
-    register = loaded.get("sites")
-    codebook = texts["admin_codebook"].frame
-    sources = {table: file_rows(texts[table]) for table in FLAT_TABLES}
-    admin = loaded.get("admin")
-    if admin is not None:
-        sources["admin"] = admin_rows(admin, submissions, codebook)
     found = [
-        cross_table.admin_files_match_codebook(sorted(submissions), codebook, register),
+        check(
+            "admin_files_match_codebook",
+            ["admin_codebook", "sites"],
+            lambda: cross_table.admin_files_match_codebook(
+                sorted(data.submissions), data.text(codebook).frame, gate.table("sites")
+            ),
+            admin_files=sorted(data.submissions),
+        ),
         gate.case_id_clashes,
-        cross_table.settings_agree_with_register(
-            {
-                table: (sources.get(table, RowSource(ADMIN_FILES)), loaded.get(table))
-                for table in ("admin", "staff_survey", "cyp_survey", "interviews")
-            },
-            register,
+        [
+            failure
+            for table in ("admin", "staff_survey", "cyp_survey", "interviews")
+            for failure in settings(table)
+        ],
+        check(
+            "reporting_groups_follow_settings",
+            ["sites"],
+            lambda: cross_table.reporting_groups_follow_settings(
+                gate.table("sites"), gate.source("sites")
+            ),
         ),
-        cross_table.reporting_groups_follow_settings(register, sources["sites"]),
-        cross_table.interviews_at_case_study_sites(
-            loaded.get("interviews"), register, sources["interviews"]
+        check(
+            "interviews_at_case_study_sites",
+            ["interviews", "sites"],
+            lambda: cross_table.interviews_at_case_study_sites(
+                gate.table("interviews"), gate.table("sites"), gate.source("interviews")
+            ),
         ),
-        cross_table.excerpts_refer_to_interviews(
-            loaded.get("interview_excerpts"),
-            loaded.get("interviews"),
-            sources["interview_excerpts"],
+        check(
+            "excerpts_refer_to_interviews",
+            ["interview_excerpts", "interviews"],
+            lambda: cross_table.excerpts_refer_to_interviews(
+                gate.table("interview_excerpts"),
+                gate.table("interviews"),
+                gate.source("interview_excerpts"),
+            ),
         ),
     ]
     for failures in found:
@@ -408,10 +609,13 @@ def _write_results(
     gate: _Gate, report: GateReport, results_dir: Path, seconds: float, data_docs: bool
 ) -> None:
     results_dir.mkdir(parents=True, exist_ok=True)
+    if data_docs:
+        write_data_docs(gate.pages, results_dir / DATA_DOCS_DIR, gate.memo)
     payload = {
         **report.to_json_dict(),
         "data_dir": str(gate.data_dir),
         "seconds": round(seconds, 2),
+        "checks": gate.memo.summary,
         "validations": [
             {"suite": page.name, "dataset": page.dataset, "file": page.file, "result": page.result}
             for page in gate.pages
@@ -419,90 +623,39 @@ def _write_results(
     }
     text = json.dumps(payload, indent=1, default=str, ensure_ascii=False)
     (results_dir / RESULTS_FILE).write_text(text + "\n", encoding="utf-8")
-    if data_docs:
-        write_data_docs(gate.pages, results_dir / DATA_DOCS_DIR)
-
-
-def _submission_findings(
-    data_dir: Path,
-    schema: dict,
-    masked: dict[str, set[str]],
-    broken_codings: set[tuple[str, str]],
-    submissions: Mapping[str, TextTable],
-    codebook: TextTable,
-) -> tuple[list, list, list, dict]:
-    """Validate the raw submissions on their own (runs in a worker process)."""
-    child = _Gate(data_dir, schema, masked={k: set(v) for k, v in masked.items()})
-    child.broken_codings = set(broken_codings)
-    _validate_submissions(child, submissions, codebook)
-    return child.failures, child.summaries, child.pages, child.masked
-
-
-def _validate_submissions_beside_tables(
-    gate: _Gate,
-    texts: dict[str, TextTable],
-    submissions: dict[str, TextTable],
-    parallel: bool,
-) -> dict:
-    """Raw submissions then harmonised tables; findings keep that order either way."""
-    codebook = texts["admin_codebook"]
-    if not parallel or (os.cpu_count() or 1) < 2:
-        _validate_submissions(gate, submissions, codebook)
-        return _validate_tables(gate, texts, submissions)
-    import functools
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
-
-    arguments = (
-        gate.data_dir,
-        gate.schema,
-        gate.masked,
-        gate.broken_codings,
-        submissions,
-        codebook,
-    )
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-        future = pool.submit(_submission_findings, *arguments)
-
-        @functools.cache
-        def findings() -> tuple[list, list, list, dict]:
-            try:
-                return future.result()
-            except BrokenProcessPool:  # the worker could not start: validate here instead
-                return _submission_findings(*arguments)
-
-        before = (len(gate.failures), len(gate.summaries), len(gate.pages))
-        loaded = _validate_tables(gate, texts, submissions, lambda: findings()[0])
-        failures, summaries, pages, masked = findings()
-    gate.failures[before[0] : before[0]] = failures
-    gate.summaries[before[1] : before[1]] = summaries
-    gate.pages[before[2] : before[2]] = pages
-    for dataset, columns in masked.items():
-        gate.masked.setdefault(dataset, set()).update(columns)
-    return loaded
 
 
 def run_gate(
-    data_dir: Path, results_dir: Path, *, data_docs: bool = True, parallel: bool = True
+    data_dir: Path,
+    results_dir: Path,
+    *,
+    data_docs: bool = True,
+    parallel: bool = True,
+    memo: GateMemo | None = None,
 ) -> GateReport:
     """Run every suite over ``data_dir``; write results and Data Docs under ``results_dir``.
 
-    Writes ``results_dir/validation_results.json`` and, unless ``data_docs`` is False,
+    Writes ``results_dir/validation_results.json`` (with the checks that ran and those
+    taken from ``memo``) and, unless ``data_docs`` is False,
     ``results_dir/data_docs/index.html``. Never raises for bad data: every problem found
     is a Failure in the report. With ``parallel``, the raw site submissions are validated
-    in a second process while this one validates the harmonised tables.
+    in a second process while this one validates the harmonised tables. With ``memo``,
+    only the checks whose files, suite or code changed run; the report is the same.
     """
     started = time.perf_counter()
-    gate = _Gate(Path(data_dir), read_schema(config.SCHEMA_PATH))
+    memo = memo if memo is not None else GateMemo(None)
+    gate = _Gate(Path(data_dir), read_schema(config.SCHEMA_PATH), memo)
     if not gate.data_dir.is_dir():
         gate.failures.append(Failure("data folder", str(gate.data_dir), "", RULE_DATA_FOLDER))
     else:
-        texts, submissions = _read_files(gate)
-        loaded = _validate_submissions_beside_tables(gate, texts, submissions, parallel)
-        _cross_table(gate, texts, submissions, loaded)
+        gate.files = DataFiles.of(gate.data_dir, gate.schema["files"], FLAT_TABLES)
+        _check_files(gate)
+        _submissions_beside_tables(gate, parallel)
+        _check_admin(gate)
+        _cross_table(gate)
     report = GateReport(not gate.failures, gate.failures, gate.summaries)
     seconds = time.perf_counter() - started
     _write_results(gate, report, Path(results_dir), seconds, data_docs)
+    if gate.files is not None:
+        memo.forget_unused()
     return report

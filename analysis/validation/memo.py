@@ -62,10 +62,13 @@ def json_exact(value: Any) -> bool:
 
 @dataclass
 class GateMemo:
-    """Remembered check results in `folder`, valid for the code and environment in `salt`."""
+    """Remembered check results in `folder`, valid for the code and environment in `salt`.
 
-    folder: Path
-    salt: str
+    Without a folder nothing is remembered: every check runs (and is listed in `ran`).
+    """
+
+    folder: Path | None
+    salt: str = ""
     ran: list[str] = field(default_factory=list)  # checks run in this gate, in order
     reused: list[str] = field(default_factory=list)  # checks taken from the memo
     _used: set[str] = field(default_factory=set)
@@ -83,13 +86,10 @@ class GateMemo:
         `inputs` must identify everything the check reads (None: not rememberable, so the
         check always runs).
         """
-        if inputs is None:
+        path = self._path(name, inputs)
+        if path is None:
             self.ran.append(name)
             return compute()
-        key = hashlib.sha256(
-            json.dumps([self.salt, name, inputs], sort_keys=True, default=str).encode()
-        ).hexdigest()
-        path = self.folder / f"{key}.json"
         self._used.add(path.name)
         try:
             value = decode(json.loads(path.read_text(encoding="utf-8")))
@@ -102,12 +102,26 @@ class GateMemo:
         value = compute()
         encoded = encode(value)
         if json_exact(encoded):  # only results that JSON keeps exactly are remembered
-            text = json.dumps(encoded, sort_keys=True)
-            self.folder.mkdir(parents=True, exist_ok=True)
+            text = json.dumps(encoded)  # in the result's own key order, which JSON keeps
+            path.parent.mkdir(parents=True, exist_ok=True)
             partial = path.with_suffix(f".{os.getpid()}.partial")
             partial.write_text(text, encoding="utf-8")
             partial.replace(path)
         return value
+
+    def knows(self, name: str, inputs: Any) -> bool:
+        """True when a result of check `name` on `inputs` is remembered."""
+        path = self._path(name, inputs)
+        return path is not None and path.is_file()
+
+    def _path(self, name: str, inputs: Any) -> Path | None:
+        """Where the result of check `name` on `inputs` is kept (None: not rememberable)."""
+        if inputs is None or self.folder is None:
+            return None
+        key = hashlib.sha256(
+            json.dumps([self.salt, name, inputs], sort_keys=True, default=str).encode()
+        ).hexdigest()
+        return self.folder / f"{key}.json"
 
     @property
     def summary(self) -> dict[str, list[str]]:
@@ -116,7 +130,7 @@ class GateMemo:
 
     def forget_unused(self) -> None:
         """Remove results no check of this gate used (the memo keeps only the latest)."""
-        if not self.folder.is_dir():
+        if self.folder is None or not self.folder.is_dir():
             return
         for path in self.folder.iterdir():
             if path.name not in self._used:
