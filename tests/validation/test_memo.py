@@ -87,3 +87,28 @@ def test_file_digest_names_a_missing_file(tmp_path):
     (tmp_path / "a.csv").write_text("x\n1\n", encoding="utf-8")
     assert len(file_digest(tmp_path / "a.csv")) == 64
     assert file_digest(tmp_path / "b.csv").startswith("unreadable")
+
+
+def test_without_a_folder_every_check_runs(tmp_path):
+    memo = GateMemo(None)
+    compute = Counter([1])
+    memo.check("suite a", {"a.csv": "h"}, compute)
+    memo.check("suite a", {"a.csv": "h"}, compute)
+    assert compute.calls == 2 and memo.ran == ["suite a", "suite a"]
+    assert not memo.knows("suite a", {"a.csv": "h"})
+
+
+def test_the_memo_knows_what_it_remembers(tmp_path):
+    memo = GateMemo(tmp_path, salt="code")
+    memo.check("suite a", {"a.csv": "h1"}, Counter([1]))
+    assert memo.knows("suite a", {"a.csv": "h1"})
+    assert not memo.knows("suite a", {"a.csv": "h2"})
+    assert not memo.knows("suite a", None)
+
+
+def test_a_result_comes_back_with_its_keys_in_their_order(tmp_path):
+    memo = GateMemo(tmp_path, salt="code")
+    value = {"z": 1, "a": {"y": 2, "b": 3}}
+    memo.check("suite a", {"a.csv": "h"}, Counter(value))
+    again = memo.check("suite a", {"a.csv": "h"}, Counter(None))
+    assert list(again) == ["z", "a"] and list(again["a"]) == ["y", "b"]
