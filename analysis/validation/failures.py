@@ -12,9 +12,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import pandas as pd
-
 if TYPE_CHECKING:
+    import pandas as pd
     from rich.console import Console
     from rich.table import Table
 
@@ -105,6 +104,8 @@ def _lines_text(failure: Failure) -> str:
 
 def failures_frame(report: GateReport) -> pd.DataFrame:
     """One row per failure, columns as in :data:`FAILURE_COLUMNS`."""
+    import pandas as pd
+
     rows = [
         (
             failure.dataset,
@@ -177,6 +178,8 @@ def print_failures(report: GateReport, console: Console) -> None:
 
 def summary_frame(report: GateReport) -> pd.DataFrame:
     """One row per suite: suite, dataset, evaluated, passed, failed (for the report appendix)."""
+    import pandas as pd
+
     rows = [asdict(summary) for summary in report.suites]
     columns = ["suite", "dataset", "evaluated", "passed", "failed"]
     return pd.DataFrame(rows, columns=columns)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
 from analysis.config import DEFAULT_DATA_DIR
@@ -28,3 +31,13 @@ def test_site_book_has_only_release_chapters():
     book = read_book(SITE_BOOK)
     assert [c.id for c in book.notebooks] == ["site-report", "site-disclosure"]
     assert book.title == read_book().title
+
+
+def test_the_cli_and_the_build_load_without_pandas_or_great_expectations():
+    """A rebuild with nothing changed loads only these (its figure is in benchmarks/)."""
+    code = (
+        "import sys, analysis.cli, analysis.pipeline.build, analysis.pipeline.gate_cache; "
+        "print(sorted({'pandas', 'great_expectations'} & set(sys.modules)))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
