@@ -10,6 +10,7 @@ import pytest
 
 from analysis.errors import BuildError
 from analysis.pipeline.merge import merge_shards
+from analysis.pipeline.publish import MARKER
 from analysis.pipeline.shards import Shard, ShardRecord, build_identity, deal
 
 SITES = ["S01", "S02", "S04", "S05", "S07"]
@@ -46,6 +47,7 @@ def _make_shards(root: Path, identity: dict, count: int = 3) -> list[Path]:
                 _write_report(folder / "sites" / scope, scope)
         (folder / "sites").mkdir(exist_ok=True)
         (folder / "sites" / "index.html").write_text("a shard's own index", encoding="utf-8")
+        (folder / MARKER).write_text("published by stairs-report\n", encoding="utf-8")
         record = ShardRecord(Shard(index, count), tuple(share), tuple(SCOPES), identity)
         (folder / "shard.json").write_text(record.to_json(), encoding="utf-8")
         folders.append(folder)
