@@ -10,7 +10,7 @@ export PYTHONHASHSEED := 0
 .PHONY: report test lint bench validate clean
 
 report: $(STAMP)
-	$(BIN)/stairs-report build
+	$(BIN)/stairs-report build --all-sites
 
 test: $(STAMP)
 	$(BIN)/ruff check .
