@@ -28,6 +28,7 @@ from analysis.statistics.themes import (
     CHILDREN_GROUP,
     INTERVIEW_GROUPS,
     STAFF_GROUPS,
+    TOTAL_GROUPS,
     attribute_excerpts,
     meaningful_intervals,
     theme_label,
@@ -133,7 +134,13 @@ def themes_by_group(interviews: pd.DataFrame, sites: pd.DataFrame, topic: int) -
 
 
 def release_themes(table: pd.DataFrame, protect: bool) -> pd.DataFrame:
-    """A theme table fit to publish, with intervals only where enough interviews count."""
+    """A theme table fit to publish, with intervals only where enough interviews count.
+
+    Below national level the pooled rows (all staff, all interviews) are left out: beside
+    the groups' rounded counts they would narrow a suppressed group by differencing.
+    """
+    if protect and len(table):
+        table = table[~table["group"].isin(TOTAL_GROUPS)]
     return meaningful_intervals(release_shares(table, protect))
 
 

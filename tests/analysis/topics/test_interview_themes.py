@@ -112,6 +112,17 @@ def test_site_reports_get_no_tests_and_no_excerpts(ctx):
     ]
 
 
+def test_pooled_rows_are_national_only(ctx):
+    pooled_groups = {"Staff, all settings", "All interviews"}
+    _, national = _tables(ctx, 1)
+    assert pooled_groups <= set(national["group"])
+    site = ChapterContext.load(site="S13")  # an SCH with staff and children's interviews
+    unprotected = it.themes_by_group(site.interviews, site.sites, 1)
+    assert "All interviews" in set(unprotected["group"])
+    by_year, pooled = _tables(site, 1, protect=True)
+    assert not pooled_groups & (set(pooled["group"]) | set(by_year["group"]))
+
+
 def test_a_site_without_interviews_says_so():
     site = ChapterContext.load(site="S03")
     by_year, pooled = _tables(site, 2, protect=True)
