@@ -49,3 +49,20 @@ def three_site_register(case_study: bool = True) -> pd.DataFrame:
             "case_study": [case_study] * 3,
         }
     )
+
+
+def three_sch_release():
+    """The release of one yes/no question over three SCHs (A: 30 yes of 55; B: 3 of 43;
+    C: 22 of 48) in year one."""
+    from analysis.statistics.release import NOT_RECORDED, Population, Question, build_release
+
+    question = Question("q", "A question", "q", ("no", "yes", NOT_RECORDED))
+    sites = pd.DataFrame(
+        [("A", "SCH", "SCH"), ("B", "SCH", "SCH"), ("C", "SCH", "SCH")],
+        columns=["site_id", "setting_type", "reporting_group"],
+    )
+    rows = [("A", 1, "yes")] * 30 + [("A", 1, "no")] * 25 + [("B", 1, "yes")] * 3
+    rows += [("B", 1, "no")] * 40 + [("C", 1, "yes")] * 22 + [("C", 1, "no")] * 26
+    records = pd.DataFrame(rows, columns=["site_id", "year", "q"])
+    population = Population("people", "People", (question,))
+    return build_release({"people": records}, [population], sites, years=(1,))

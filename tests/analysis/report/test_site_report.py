@@ -5,26 +5,11 @@ from __future__ import annotations
 import json
 
 import nbformat
-import pandas as pd
 
 from analysis.config import PROJECT_ROOT, SDC_SYMBOL
 from analysis.report import site_report
 from analysis.report.site_release import POPULATIONS
-from analysis.statistics.release import NOT_RECORDED, Population, Question, build_release
-
-QUESTION = Question("q", "A question", "q", ("no", "yes", NOT_RECORDED))
-POPULATION = Population("people", "People", (QUESTION,))
-
-
-def _release():
-    sites = pd.DataFrame(
-        [("A", "SCH", "SCH"), ("B", "SCH", "SCH"), ("C", "SCH", "SCH")],
-        columns=["site_id", "setting_type", "reporting_group"],
-    )
-    rows = [("A", 1, "yes")] * 30 + [("A", 1, "no")] * 25 + [("B", 1, "yes")] * 3
-    rows += [("B", 1, "no")] * 40 + [("C", 1, "yes")] * 22 + [("C", 1, "no")] * 26
-    records = pd.DataFrame(rows, columns=["site_id", "year", "q"])
-    return build_release({"people": records}, [POPULATION], sites, years=(1,))
+from tests.analysis.shared import three_sch_release
 
 
 def test_shares_come_from_released_counts_and_small_groups_are_banded():
@@ -37,7 +22,7 @@ def test_shares_come_from_released_counts_and_small_groups_are_banded():
 
 
 def test_tables_show_the_site_value_as_released_and_exact_group_and_national_values():
-    release = _release()
+    release = three_sch_release()
     table = site_report.site_table(release, "B", "people", "q")
     row = table.frame.set_index("Answer").loc["yes"]
     assert row["This site"] == SDC_SYMBOL  # 3 children
@@ -48,7 +33,7 @@ def test_tables_show_the_site_value_as_released_and_exact_group_and_national_val
 
 
 def test_export_holds_every_table_as_printed():
-    release = _release()
+    release = three_sch_release()
     export = site_report.published_numbers(release, "A")
     assert export["site"] == "A"
     assert [t["measure"] for t in export["tables"]] == ["year", "q"]

@@ -2,33 +2,17 @@
 
 from __future__ import annotations
 
-import pandas as pd
-
-from analysis.statistics.release import NOT_RECORDED, Population, Question, build_release
 from analysis.statistics.release_files import (
     ACRO_CHECKS,
     disclosure_log,
     read_release,
     write_release,
 )
-
-QUESTION = Question("q", "A question", "q", ("no", "yes", NOT_RECORDED))
-POPULATION = Population("people", "People", (QUESTION,))
-
-
-def _release():
-    sites = pd.DataFrame(
-        [("A", "SCH", "SCH"), ("B", "SCH", "SCH"), ("C", "SCH", "SCH")],
-        columns=["site_id", "setting_type", "reporting_group"],
-    )
-    rows = [("A", 1, "yes")] * 30 + [("A", 1, "no")] * 25 + [("B", 1, "yes")] * 3
-    rows += [("B", 1, "no")] * 40 + [("C", 1, "yes")] * 22 + [("C", 1, "no")] * 26
-    records = pd.DataFrame(rows, columns=["site_id", "year", "q"])
-    return build_release({"people": records}, [POPULATION], sites, years=(1,))
+from tests.analysis.shared import three_sch_release
 
 
 def test_a_written_release_reads_back_the_same(tmp_path):
-    release = _release()
+    release = three_sch_release()
     write_release(release, tmp_path / "release.json")
     again = read_release(tmp_path / "release.json")
     assert again.site_values == release.site_values
@@ -38,7 +22,7 @@ def test_a_written_release_reads_back_the_same(tmp_path):
 
 
 def test_log_lists_each_protected_value_with_its_rule_in_acro_layout():
-    release = _release()
+    release = three_sch_release()
     names = {("people", "year"): "People by year", ("people", "q"): "A question"}
     log = disclosure_log(release, "B", names)
     assert set(log) == {"version", "site", "results"}
