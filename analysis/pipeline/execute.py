@@ -50,6 +50,7 @@ def execute_chapter(
     try:
         kernel = kernel or WarmKernel(cwd, stderr=None)
         kernel.reset(reads_log)
+        _register_warm_kernel_engine()
         papermill.execute_notebook(
             str(source),
             str(partial),
@@ -59,7 +60,9 @@ def execute_chapter(
             progress_bar=False,
             log_output=False,
             request_save_on_cell_execute=False,
+            engine_name=WARM_KERNEL_ENGINE,
             km=kernel.km,
+            kc=kernel.client,
         )
     except PapermillExecutionError as exc:
         partial.unlink(missing_ok=True)
@@ -82,6 +85,37 @@ def execute_chapter(
     os.replace(partial, output)
     reads = _read_log(reads_log)
     return Execution(chapter_id, output, time.perf_counter() - started, reads)
+
+
+WARM_KERNEL_ENGINE = "warm-kernel"
+
+
+def _register_warm_kernel_engine() -> None:
+    """Register papermill's nbclient engine, executing through the warm kernel's own client
+    (papermill's own engine opens a new client for every notebook)."""
+    from papermill.clientwrap import PapermillNotebookClient
+    from papermill.engines import NBClientEngine, logger, papermill_engines
+
+    class WarmKernelEngine(NBClientEngine):
+        @classmethod
+        def execute_managed_notebook(
+            cls, nb_man, kernel_name, log_output=False, start_timeout=60, kc=None, **kwargs
+        ):
+            kwargs.pop("input_path", None)
+            for name in ("timeout", "startup_timeout", "execution_timeout"):
+                kwargs.pop(name, None)
+            client = PapermillNotebookClient(
+                nb_man,
+                kernel_name=kernel_name,
+                startup_timeout=start_timeout,
+                log=logger,
+                log_output=log_output,
+                **kwargs,
+            )
+            client.kc = kc  # with a client, nbclient opens none (and waits for no readiness)
+            return client.execute()
+
+    papermill_engines.register(WARM_KERNEL_ENGINE, WarmKernelEngine)
 
 
 def _write_computed_options(executed: Path) -> None:

@@ -7,6 +7,11 @@ restores matplotlib's settings and points the reads log at the chapter. Chapters
 share no variables; only imported modules stay loaded. (Quarto keeps kernels
 alive between renders for the same reason.)
 
+One client talks to the kernel for its whole life, and papermill executes every chapter
+through it (the engine in :mod:`analysis.pipeline.execute`): a new client per chapter would
+wait for the kernel to be ready again, and jupyter_client's readiness check ends by
+listening 0.2 s for stray messages, twice per chapter.
+
 The kernel talks to this process over local IPC sockets in a private temporary
 folder, not over TCP, and is stopped with a shutdown request rather than an
 interrupt, so a successful run prints neither a warning about unencrypted TCP
@@ -55,21 +60,21 @@ class WarmKernel:
         self._run_sync = run_sync
         self.km = ipc_kernel_manager()
         run_sync(self.km.start_kernel)(cwd=str(cwd), env=dict(os.environ), stderr=stderr)
+        self.client = self.km.client()
+        self.client.start_channels()
+        self.client.allow_stdin = False
+        run_sync(self.client.wait_for_ready)(timeout=120)
         self._execute(
-            f"{WARM_UP}\nfrom analysis.pipeline.kernel_reset import remember_defaults\n"
-            "remember_defaults()"
+            f"{WARM_UP}\n"
+            "from analysis.pipeline import kernel_reset\n"
+            "kernel_reset.remember_defaults()\n"
+            "kernel_reset.freeze_imported_objects()"
         )
 
     def _execute(self, code: str) -> None:
-        client = self.km.client()
-        client.start_channels()
-        try:
-            self._run_sync(client.wait_for_ready)(timeout=120)
-            reply = self._run_sync(client.execute_interactive)(
-                code, timeout=300, output_hook=lambda msg: None
-            )
-        finally:
-            client.stop_channels()
+        reply = self._run_sync(self.client.execute_interactive)(
+            code, timeout=300, output_hook=lambda msg: None
+        )
         if reply["content"]["status"] != "ok":
             content = reply["content"]
             raise RuntimeError(
@@ -96,6 +101,7 @@ class WarmKernel:
         idle in its event loop then logs "KeyboardInterrupt caught in kernel".
         """
         km = self.km
+        self.client.stop_channels()
         if km.has_kernel:
             self._run_sync(km.request_shutdown)()
             self._run_sync(km.finish_shutdown)()
