@@ -298,6 +298,16 @@ def build(
             "reports, e.g. 2/3 (assemble them with `stairs-report merge`).",
         ),
     ] = None,
+    keep_kernels: Annotated[
+        float,
+        typer.Option(
+            "--keep-kernels",
+            metavar="SECONDS",
+            min=0,
+            help="Leave the warm kernels running, idle, for the next build of this build "
+            "folder; each stops after SECONDS without a chapter (0: stop them now).",
+        ),
+    ] = 0.0,
 ) -> None:
     """Gate, execute every chapter, render HTML and PDF, publish atomically.
 
@@ -329,6 +339,7 @@ def build(
         jobs=max(1, jobs),
         force=force,
         shard=share,
+        keep_kernels=keep_kernels,
     )
     variants = _scenario_options(options, _pairs(ctx.args), scenarios, scenario_file)
     for number, variant in enumerate(variants, start=1):
@@ -415,6 +426,19 @@ def diff(
         sys.stdout.write(changes_markdown(changes, old_record, new_record))
         return
     out.print(changes_table(changes, old_record, new_record))
+
+
+@app.command("stop-kernels")
+@user_errors
+def stop_kernels(
+    build_dir: Annotated[
+        Path, typer.Option("--build-dir", help="Folder for executed notebooks and caches.")
+    ] = config.BUILD_DIR,
+) -> None:
+    """Stop the kernels `build --keep-kernels` left running for this build folder."""
+    from analysis.pipeline.kept_kernels import KERNELS, stop_all
+
+    out.print(f"stopped {stop_all(build_dir / KERNELS)} kept kernel(s)")
 
 
 @app.command()

@@ -13,6 +13,7 @@ import csv
 import json
 import os
 import shutil
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import cache, cached_property
@@ -34,6 +35,7 @@ from analysis.pipeline.cache import (
     file_sha256,
     text_sha256,
 )
+from analysis.pipeline.kept_kernels import KERNELS, KeepPolicy
 from analysis.pipeline.parameters import declared_parameters
 from analysis.pipeline.provenance import (
     build_time,
@@ -75,6 +77,7 @@ class BuildOptions:
     scenario: Scenario | None = None  # None: the reports with the chapters' defaults
     baseline: Path | None = None  # results records to compare with (default: the book's own)
     shard: Shard | None = None  # build only this deterministic share of `sites`
+    keep_kernels: float = 0.0  # > 0: leave the warm kernels running this long for the next build
 
 
 @dataclass
@@ -339,7 +342,7 @@ class Builder:
         for site in self.options.sites:
             self._write_provenance_inputs(site)
         self._shared: list[tuple[Path, Path]] = []
-        workers = Workers(self.options.jobs)
+        workers = Workers(self.options.jobs, self._keep_policy(code, environment))
         try:
             after_gate = []
             for site in self.options.sites:
@@ -372,6 +375,16 @@ class Builder:
             if not scenario.exists() or file_sha256(scenario) != file_sha256(base):
                 scenario.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy2(base, scenario)
+
+    def _keep_policy(self, code: str, environment: str) -> KeepPolicy | None:
+        """With --keep-kernels: where the workers record their kernels, and the fingerprint a
+        kept kernel must match (code, environment, interpreter, project)."""
+        if self.options.keep_kernels <= 0:
+            return None
+        identity = "\n".join([code, environment, sys.executable, str(PROJECT_ROOT)])
+        return KeepPolicy(
+            self.options.build_dir / KERNELS, self.options.keep_kernels, text_sha256(identity)
+        )
 
     def _write_release(self, code: str) -> None:
         """Compute the release every site report draws from, unless data and code are unchanged.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -61,7 +62,6 @@ def execute_chapter(
             log_output=False,
             request_save_on_cell_execute=False,
             engine_name=WARM_KERNEL_ENGINE,
-            km=kernel.km,
             kc=kernel.client,
         )
     except PapermillExecutionError as exc:
@@ -92,19 +92,24 @@ WARM_KERNEL_ENGINE = "warm-kernel"
 
 def _register_warm_kernel_engine() -> None:
     """Register papermill's nbclient engine, executing through the warm kernel's own client
-    (papermill's own engine opens a new client for every notebook)."""
+    (papermill's own engine opens a new client for every notebook, and needs the kernel's
+    manager, which a kernel kept from an earlier build does not have here)."""
     from papermill.clientwrap import PapermillNotebookClient
     from papermill.engines import NBClientEngine, logger, papermill_engines
+
+    class ClientOfAWarmKernel(PapermillNotebookClient):
+        @contextmanager
+        def setup_kernel(self, **kwargs):
+            yield  # the kernel is started, warm and connected; it outlives this notebook
 
     class WarmKernelEngine(NBClientEngine):
         @classmethod
         def execute_managed_notebook(
             cls, nb_man, kernel_name, log_output=False, start_timeout=60, kc=None, **kwargs
         ):
-            kwargs.pop("input_path", None)
-            for name in ("timeout", "startup_timeout", "execution_timeout"):
+            for name in ("input_path", "km", "timeout", "startup_timeout", "execution_timeout"):
                 kwargs.pop(name, None)
-            client = PapermillNotebookClient(
+            client = ClientOfAWarmKernel(
                 nb_man,
                 kernel_name=kernel_name,
                 startup_timeout=start_timeout,
@@ -112,7 +117,7 @@ def _register_warm_kernel_engine() -> None:
                 log_output=log_output,
                 **kwargs,
             )
-            client.kc = kc  # with a client, nbclient opens none (and waits for no readiness)
+            client.kc = kc
             return client.execute()
 
     papermill_engines.register(WARM_KERNEL_ENGINE, WarmKernelEngine)

@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 import os
+import threading
+import time
 
 from analysis.data.readlog import READS_LOG_ENV
 
 _defaults: dict = {}
+_build_environment: dict[str, str] = {}  # the variables the last build gave this kernel
 
 
-def remember_defaults() -> None:
-    """Record matplotlib's settings as the kernel started them."""
+def remember_defaults(environment: dict[str, str] | None = None) -> None:
+    """Record matplotlib's settings as the kernel started them, and the build's environment
+    the kernel was started with."""
     import matplotlib as mpl
 
     _defaults.clear()
     _defaults.update(mpl.rcParams.copy())
+    _build_environment.clear()
+    _build_environment.update(environment or {})
 
 
 def freeze_imported_objects() -> None:
@@ -31,8 +37,11 @@ def freeze_imported_objects() -> None:
     gc.freeze()
 
 
-def reset_between_chapters(reads_log: str, cwd: str) -> None:
-    """Close figures, restore matplotlib settings, set the working folder and the reads log."""
+def reset_between_chapters(
+    reads_log: str, cwd: str, environment: dict[str, str] | None = None
+) -> None:
+    """Close figures, restore matplotlib settings, set the working folder and the reads log,
+    and (for a kernel kept from an earlier build) take this build's environment variables."""
     import matplotlib as mpl
     import matplotlib.pyplot as plt
 
@@ -40,4 +49,55 @@ def reset_between_chapters(reads_log: str, cwd: str) -> None:
     if _defaults:
         mpl.rcParams.update(_defaults)
     os.chdir(cwd)
+    if environment is not None:
+        for name in set(_build_environment) - set(environment):
+            os.environ.pop(name, None)
+        os.environ.update(environment)
+        _build_environment.clear()
+        _build_environment.update(environment)
     os.environ[READS_LOG_ENV] = reads_log
+
+
+def stop_when_idle(record: str, seconds: float, sockets: str) -> None:
+    """Start a watchdog that ends this kept kernel after `seconds` without running a cell.
+
+    It first takes the kernel's lock (held by any build using the kernel, so it never stops
+    under one), then removes the kernel's record and sockets and exits.
+    """
+    from IPython import get_ipython
+
+    activity = {"last": time.monotonic(), "running": 0}
+
+    def before(*_: object) -> None:
+        activity["running"] += 1
+
+    def after(*_: object) -> None:
+        activity["running"] = max(0, activity["running"] - 1)
+        activity["last"] = time.monotonic()
+
+    shell = get_ipython()
+    shell.events.register("pre_run_cell", before)
+    shell.events.register("post_run_cell", after)
+
+    def watch() -> None:
+        import fcntl
+        import shutil
+        from pathlib import Path
+
+        lock_path = Path(record).with_suffix(".lock")
+        while True:
+            time.sleep(min(seconds, 1.0))
+            if activity["running"] or time.monotonic() - activity["last"] < seconds:
+                continue
+            handle = open(lock_path, "ab")  # noqa: SIM115 - held until the process ends
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                handle.close()
+                continue  # a build is using this kernel
+            Path(record).unlink(missing_ok=True)
+            lock_path.unlink(missing_ok=True)
+            shutil.rmtree(sockets, ignore_errors=True)
+            os._exit(0)
+
+    threading.Thread(target=watch, name="stop-when-idle", daemon=True).start()

@@ -25,9 +25,12 @@ import shutil
 import subprocess
 import tempfile
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from analysis.config import PROJECT_ROOT
+
+if TYPE_CHECKING:
+    from analysis.pipeline.kept_kernels import Lease
 
 WARM_UP = (
     "import pandas, numpy, statsmodels.api, seaborn, matplotlib.pyplot, "
@@ -50,26 +53,90 @@ class WarmKernel:
     `stderr` is where the kernel's own log goes: the build's workers silence it
     (their progress table owns the terminal); `stairs-report run` keeps it, so a
     kernel that fails says why.
+
+    With a `lease` (``build --keep-kernels``) the kernel is started independent of this
+    process, with no terminal, and :meth:`release` leaves it running for the next build,
+    which takes it with :meth:`adopt` (see :mod:`analysis.pipeline.kept_kernels`).
     """
 
-    def __init__(self, cwd: Path = PROJECT_ROOT, stderr: int | IO | None = subprocess.DEVNULL):
+    def __init__(
+        self,
+        cwd: Path = PROJECT_ROOT,
+        stderr: int | IO | None = subprocess.DEVNULL,
+        lease: Lease | None = None,
+        idle_seconds: float = 0.0,
+        fingerprint: str = "",
+    ):
         from nbclient.util import run_sync
 
         self.cwd = cwd
         self.stderr = stderr
         self._run_sync = run_sync
+        self.lease = lease
+        self.idle_seconds = idle_seconds
+        self.fingerprint = fingerprint
         self.km = ipc_kernel_manager()
-        run_sync(self.km.start_kernel)(cwd=str(cwd), env=dict(os.environ), stderr=stderr)
-        self.client = self.km.client()
-        self.client.start_channels()
-        self.client.allow_stdin = False
-        run_sync(self.client.wait_for_ready)(timeout=120)
-        self._execute(
+        environment = dict(os.environ)
+        launch = {"cwd": str(cwd), "env": environment, "stderr": stderr}
+        if lease is not None:  # outlives this process: no parent watch, no terminal
+            launch.update(independent=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        run_sync(self.km.start_kernel)(**launch)
+        self.pid = self.km.provisioner.pid if self.km.provisioner is not None else None
+        self.sockets = str(Path(self.km.ip).parent)
+        self._connect(self.km.client())
+        warm_up = (
             f"{WARM_UP}\n"
             "from analysis.pipeline import kernel_reset\n"
-            "kernel_reset.remember_defaults()\n"
-            "kernel_reset.freeze_imported_objects()"
+            f"kernel_reset.remember_defaults({environment!r})\n"
         )
+        if lease is not None:
+            warm_up += (
+                f"kernel_reset.stop_when_idle({str(lease.record)!r}, {idle_seconds!r}, "
+                f"{self.sockets!r})\n"
+            )
+            lease.write(self._record("busy"))
+        self._execute(warm_up + "kernel_reset.freeze_imported_objects()")
+
+    @classmethod
+    def adopt(cls, lease: Lease, entry: dict, cwd: Path = PROJECT_ROOT) -> WarmKernel:
+        """Take over a kernel kept by an earlier build (raises if it does not answer)."""
+        from jupyter_client.asynchronous import AsyncKernelClient
+        from nbclient.util import run_sync
+
+        kernel = cls.__new__(cls)
+        kernel.cwd, kernel.stderr, kernel._run_sync = cwd, subprocess.DEVNULL, run_sync
+        kernel.lease, kernel.idle_seconds = lease, float(entry["idle_seconds"])
+        kernel.fingerprint, kernel.km = entry["fingerprint"], None
+        kernel.pid, kernel.sockets = entry["pid"], entry["sockets"]
+        client = AsyncKernelClient()
+        client.load_connection_info(entry["connection"])
+        kernel._connect(client, timeout=10)
+        lease.write(kernel._record("busy"))
+        return kernel
+
+    def _connect(self, client, timeout: float = 120) -> None:
+        self.client = client
+        client.start_channels()
+        client.allow_stdin = False
+        try:
+            self._run_sync(client.wait_for_ready)(timeout=timeout)
+        except BaseException:
+            client.stop_channels()
+            raise
+
+    def _record(self, state: str) -> dict:
+        return {
+            "pid": self.pid,
+            "sockets": self.sockets,
+            "connection": self.client.get_connection_info(session=False)
+            | {
+                "key": self.client.session.key.decode("ascii"),
+                "signature_scheme": self.client.session.signature_scheme,
+            },
+            "fingerprint": self.fingerprint,
+            "idle_seconds": self.idle_seconds,
+            "state": state,
+        }
 
     def _execute(self, code: str) -> None:
         reply = self._run_sync(self.client.execute_interactive)(
@@ -82,17 +149,36 @@ class WarmKernel:
             )
 
     def reset(self, reads_log: Path) -> None:
-        """Forget the previous chapter and log this chapter's reads to `reads_log`."""
+        """Forget the previous chapter and log this chapter's reads to `reads_log` (a kept
+        kernel also takes this process's environment variables)."""
+        environment = f", {dict(os.environ)!r}" if self.lease is not None else ""
         self._execute(
             "%reset -f\n"
             "from analysis.pipeline.kernel_reset import reset_between_chapters\n"
-            f"reset_between_chapters({str(reads_log)!r}, {str(self.cwd)!r})"
+            f"reset_between_chapters({str(reads_log)!r}, {str(self.cwd)!r}{environment})"
         )
 
     def restart(self) -> None:
         """A fresh kernel, after a chapter failed (its state is not trusted)."""
+        lease = self.lease
         self.shutdown()
-        self.__init__(self.cwd, self.stderr)
+        if lease is not None:
+            from analysis.pipeline.kept_kernels import new_lease
+
+            lease = new_lease(lease.record.parent)
+        self.__init__(self.cwd, self.stderr, lease, self.idle_seconds, self.fingerprint)
+
+    def release(self) -> None:
+        """At the end of a build: keep a kept kernel running, idle, for the next build (its
+        lock released); stop any other kernel."""
+        if self.lease is None:
+            self.shutdown()
+            return
+        self.client.stop_channels()
+        self.lease.write(self._record("idle"))
+        if self.km is not None:
+            self.km.cleanup_connection_file()
+        self.lease.release()
 
     def shutdown(self) -> None:
         """Stop the kernel with a shutdown request (killed only if it does not stop in time).
@@ -100,8 +186,16 @@ class WarmKernel:
         Not `KernelManager.shutdown_kernel`, which interrupts the kernel first: a kernel
         idle in its event loop then logs "KeyboardInterrupt caught in kernel".
         """
-        km = self.km
         self.client.stop_channels()
+        if self.lease is not None:
+            from analysis.pipeline.kept_kernels import stop_kept_kernel
+
+            stop_kept_kernel({"pid": self.pid, "sockets": self.sockets})
+            self.lease.forget()
+            if self.km is not None:
+                self.km.cleanup_connection_file()
+            return
+        km = self.km
         if km.has_kernel:
             self._run_sync(km.request_shutdown)()
             self._run_sync(km.finish_shutdown)()

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from analysis.pipeline.cache import CacheKey
+from analysis.pipeline.kept_kernels import KeepPolicy
 
 STAGING = "staging"  # folder of a report's build folder that executed chapters go to first
 
@@ -48,19 +49,46 @@ class Done:
 
 
 _worker_kernel = None
+_keep_policy: KeepPolicy | None = None
+
+
+def _configure_worker(keep: KeepPolicy | None) -> None:
+    """In a new worker: whether its kernel is kept for the next build."""
+    global _keep_policy
+    _keep_policy = keep
 
 
 def _kernel_of_this_worker():
-    """The worker process's warm kernel, started on first use and stopped when it exits."""
+    """The worker process's warm kernel, started (or adopted) on first use; stopped, or with
+    ``--keep-kernels`` left running for the next build, when the worker exits."""
     global _worker_kernel
     if _worker_kernel is None:
         from multiprocessing.util import Finalize
 
-        from analysis.pipeline.kernels import WarmKernel
-
-        _worker_kernel = WarmKernel()
-        Finalize(_worker_kernel, _worker_kernel.shutdown, exitpriority=10)
+        _worker_kernel = kept_or_new_kernel(_keep_policy)
+        Finalize(_worker_kernel, _worker_kernel.release, exitpriority=10)
     return _worker_kernel
+
+
+def kept_or_new_kernel(keep: KeepPolicy | None):
+    """A kernel kept by an earlier build, if one is free and fits; else a new warm kernel."""
+    from analysis.pipeline.kept_kernels import adoptable_leases, new_lease, stop_kept_kernel
+    from analysis.pipeline.kernels import WarmKernel
+
+    if keep is None:
+        return WarmKernel()
+    for lease, entry in adoptable_leases(keep):
+        try:
+            return WarmKernel.adopt(lease, entry)
+        except Exception:  # it does not answer: never use it
+            stop_kept_kernel(entry)
+            lease.forget()
+    lease = new_lease(keep.registry)
+    try:
+        return WarmKernel(lease=lease, idle_seconds=keep.idle_seconds, fingerprint=keep.fingerprint)
+    except BaseException:
+        lease.forget()
+        raise
 
 
 def _execute(chapter: str, source: str, staged: str, parameters: dict) -> tuple:
@@ -73,10 +101,12 @@ def _execute(chapter: str, source: str, staged: str, parameters: dict) -> tuple:
 
 
 class Workers:
-    """Up to `jobs` worker processes, started with the first task submitted."""
+    """Up to `jobs` worker processes, started with the first task submitted (`keep`: leave
+    their kernels running for the next build)."""
 
-    def __init__(self, jobs: int):
+    def __init__(self, jobs: int, keep: KeepPolicy | None = None):
         self.jobs = max(1, jobs)
+        self.keep = keep
         self._pool: ProcessPoolExecutor | None = None
         self._running: dict[Future, Task] = {}
 
@@ -89,7 +119,12 @@ class Workers:
         """Queue a chapter; the pool starts with the first one."""
         if self._pool is None:
             context = multiprocessing.get_context("spawn")
-            self._pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=context)
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.jobs,
+                mp_context=context,
+                initializer=_configure_worker,
+                initargs=(self.keep,),
+            )
         task.staged.unlink(missing_ok=True)
         arguments = (task.chapter, str(task.source), str(task.staged), task.parameters)
         self._running[self._pool.submit(_execute, *arguments)] = task

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import stat
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -95,3 +96,58 @@ def test_published_folders_and_files_have_the_usual_modes(two_cold_builds):
         if mode != (0o755 if (book / name).is_dir() else 0o644)
     }
     assert wrong == {}
+
+
+def test_a_rebuild_in_kernels_kept_from_the_previous_build_executes_as_a_cold_build(
+    two_cold_builds, tmp_path
+):
+    """Every chapter re-executed (--force) in kernels that already ran every chapter of the
+    previous build gives the outputs of a cold build: nothing of that build leaks."""
+    from analysis.pipeline.kept_kernels import KERNELS, stop_all
+
+    previous = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(EPOCH)
+    previous_mask = os.umask(0o022)
+    options = BuildOptions(
+        data_dir=DEFAULT_DATA_DIR,
+        book_dir=tmp_path / "_book",
+        build_dir=tmp_path / "_build",
+        sites=(None, "S13"),
+        jobs=2,
+        keep_kernels=300,
+    )
+    registry = options.build_dir / KERNELS
+
+    def kernel_pids() -> set[int]:
+        return {json.loads(p.read_text())["pid"] for p in registry.glob("kernel-*.json")}
+
+    try:
+        Builder(options).run()
+        kept = kernel_pids()
+        summary = Builder(replace(options, force=True)).run()
+        assert len(summary.executed) == len(summary.runs) > 0
+        assert kernel_pids() == kept and len(kept) == 2
+    finally:
+        stop_all(registry)
+        os.umask(previous_mask)
+        if previous is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = previous
+    cold, _ = two_cold_builds
+    left, right = _outputs(cold.parent / "_build"), _outputs(options.build_dir)
+    assert sorted(left) == sorted(right) and len(left) == 15  # 13 national + 2 site chapters
+    assert [name for name in left if left[name] != right[name]] == []
+
+
+def _outputs(build_dir: Path) -> dict[str, list]:
+    """Every executed chapter's cell outputs (the published report is made of them; the
+    rebuild's own appendix of changes since the build before it differs by design)."""
+    import nbformat
+
+    notebooks = {}
+    for path in sorted(build_dir.glob("**/project/**/*.ipynb")):
+        cells = nbformat.read(path, as_version=4).cells
+        outputs = [cell.get("outputs", []) for cell in cells]
+        notebooks[path.relative_to(build_dir).as_posix()] = outputs
+    return notebooks

@@ -1,0 +1,181 @@
+"""Kernels kept between builds: adopted only when they fit, never shared, stopped when idle."""
+
+from __future__ import annotations
+
+import json
+import stat
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from analysis.pipeline.execute import execute_chapter
+from analysis.pipeline.kept_kernels import (
+    KeepPolicy,
+    adoptable_leases,
+    process_alive,
+    stop_all,
+)
+from analysis.pipeline.workers import kept_or_new_kernel
+
+
+def _notebook(path: Path, code: str) -> Path:
+    notebook = nbformat.v4.new_notebook()
+    parameters = nbformat.v4.new_code_cell("value = 0")
+    parameters.metadata["tags"] = ["parameters"]
+    notebook.cells = [parameters, nbformat.v4.new_code_cell(code)]
+    notebook.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nbformat.write(notebook, path)
+    return path
+
+
+def _run(kernel, folder: Path, code: str, value: int = 1) -> str:
+    source = _notebook(folder / "chapter.ipynb", code)
+    output = folder / f"out-{time.monotonic_ns()}.ipynb"
+    execute_chapter("chapter", source, output, {"value": value}, cwd=folder, kernel=kernel)
+    cell = nbformat.read(output, as_version=4).cells[-1]
+    return "".join(item.get("text", "") for item in cell.outputs)
+
+
+@pytest.fixture
+def policy(tmp_path):
+    keep = KeepPolicy(tmp_path / "kernels", idle_seconds=120, fingerprint="code-1")
+    yield keep
+    stop_all(keep.registry)
+
+
+def _records(registry: Path) -> list[dict]:
+    return [json.loads(p.read_text()) for p in sorted(registry.glob("kernel-*.json"))]
+
+
+def test_a_released_kernel_is_adopted_by_the_next_build_with_a_clean_namespace(tmp_path, policy):
+    first = kept_or_new_kernel(policy)
+    assert "42" in _run(first, tmp_path, "secret = 42\nprint(secret)")
+    pid = first.pid
+    first.release()
+    assert process_alive(pid)
+    [record] = _records(policy.registry)
+    assert record["state"] == "idle" and record["pid"] == pid
+
+    second = kept_or_new_kernel(policy)
+    try:
+        assert second.pid == pid
+        printed = _run(second, tmp_path, "print('secret' in globals(), value)", value=7)
+        assert printed == "False 7\n"
+    finally:
+        second.release()
+
+
+def test_the_kept_kernel_takes_the_environment_of_the_build_that_adopts_it(
+    tmp_path, policy, monkeypatch
+):
+    monkeypatch.setenv("STAIRS_TEST_GONE", "first build")
+    first = kept_or_new_kernel(policy)
+    first.release()
+    monkeypatch.delenv("STAIRS_TEST_GONE")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    second = kept_or_new_kernel(policy)
+    try:
+        code = (
+            "import os\nprint(os.environ.get('STAIRS_TEST_GONE'), os.environ['SOURCE_DATE_EPOCH'])"
+        )
+        assert _run(second, tmp_path, code) == "None 1700000000\n"
+    finally:
+        second.release()
+
+
+def test_a_kernel_in_use_is_never_adopted_by_another_build(tmp_path, policy):
+    first = kept_or_new_kernel(policy)
+    try:
+        second = kept_or_new_kernel(policy)
+        try:
+            assert second.pid != first.pid
+        finally:
+            second.release()
+    finally:
+        first.release()
+    assert len(_records(policy.registry)) == 2
+
+
+def test_kernels_of_other_code_or_left_busy_by_a_dead_build_are_stopped_not_used(tmp_path, policy):
+    old = kept_or_new_kernel(policy)
+    old_pid = old.pid
+    old.release()
+    newer = KeepPolicy(policy.registry, policy.idle_seconds, fingerprint="code-2")
+    assert list(adoptable_leases(newer)) == []
+    assert not process_alive(old_pid)
+    assert _records(policy.registry) == []
+
+    busy = kept_or_new_kernel(newer)
+    busy_pid = busy.pid
+    busy.lease.release()  # the build died while the kernel was running its chapter
+    assert _records(policy.registry)[0]["state"] == "busy"
+    replacement = kept_or_new_kernel(newer)
+    try:
+        assert replacement.pid != busy_pid
+        assert not process_alive(busy_pid)
+    finally:
+        replacement.release()
+
+
+def test_records_are_private_because_they_hold_the_signing_key(tmp_path, policy):
+    kernel = kept_or_new_kernel(policy)
+    kernel.release()
+    record = next(policy.registry.glob("kernel-*.json"))
+    assert stat.S_IMODE(record.stat().st_mode) == 0o600
+    assert stat.S_IMODE(policy.registry.stat().st_mode) == 0o700
+    assert json.loads(record.read_text())["connection"]["key"]
+
+
+def test_an_idle_kept_kernel_stops_itself_and_removes_its_record_and_sockets(tmp_path):
+    policy = KeepPolicy(tmp_path / "kernels", idle_seconds=1.5, fingerprint="code-1")
+    kernel = kept_or_new_kernel(policy)
+    pid, sockets = kernel.pid, Path(kernel.sockets)
+    kernel.release()
+    assert _wait_until(lambda: process_alive(pid), False, seconds=20) is False
+    assert _records(policy.registry) == []
+    assert not sockets.exists()
+
+
+def test_a_kernel_in_use_outlives_its_idle_time(tmp_path):
+    policy = KeepPolicy(tmp_path / "kernels", idle_seconds=1.0, fingerprint="code-1")
+    kernel = kept_or_new_kernel(policy)
+    try:
+        time.sleep(3)  # idle, but its build holds the lock
+        assert _run(kernel, tmp_path, "print('alive')") == "alive\n"
+    finally:
+        kernel.shutdown()
+    assert not process_alive(kernel.pid)
+    assert _records(policy.registry) == []
+
+
+def test_stop_kernels_stops_every_free_kept_kernel(tmp_path, policy):
+    kernels = [kept_or_new_kernel(policy) for _ in range(2)]
+    pids = [kernel.pid for kernel in kernels]
+    for kernel in kernels:
+        kernel.release()
+    assert stop_all(policy.registry) == 2
+    assert not any(process_alive(pid) for pid in pids)
+    assert list(policy.registry.iterdir()) == []
+
+
+def _wait_until(probe, value, seconds: float = 10):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        current = probe()
+        if current == value:
+            return current
+        time.sleep(0.1)
+    return probe()
+
+
+def test_kernels_started_without_keeping_still_stop_with_their_build(tmp_path):
+    kernel = kept_or_new_kernel(None)
+    pid = kernel.pid
+    kernel.release()
+    assert not process_alive(pid)
