@@ -10,10 +10,12 @@ a figure that other load on the machine inflates less than the wall-clock time.
     .venv/bin/python benchmarks/build.py --only cold,one-file   # some figures
     .venv/bin/python benchmarks/build.py --only shards --sites 3 --scale 10   # quick checks
 
-Figures (`--only`): naive, cold, no-change, cli, one-file, gate-one-file, all-sites,
-shards, hundred. Those that start from a built report (no-change, cli, one-file,
-gate-one-file) build it first (the cold build); `shards` also builds all sites on one
-machine, which it is compared with. The table is Markdown, ready for the README.
+Figures (`--only`): naive, cold, no-change, cli, one-file, one-file-kept, gate-one-file,
+all-sites, shards, hundred. Those that start from a built report (no-change, cli, one-file,
+one-file-kept, gate-one-file) build it first (the cold build); `one-file-kept` builds a
+second report from nothing with --keep-kernels, changes the file, and rebuilds it in the kept
+kernels; `shards` also builds all sites on one machine, which it is compared with. The
+table is Markdown, ready for the README.
 """
 
 from __future__ import annotations
@@ -46,12 +48,14 @@ FIGURES = (
     "no-change",
     "cli",
     "one-file",
+    "one-file-kept",
     "gate-one-file",
     "all-sites",
     "shards",
     "hundred",
 )
-NEEDS_COLD = {"no-change", "cli", "one-file", "gate-one-file", "hundred"}
+NEEDS_COLD = {"no-change", "cli", "one-file", "one-file-kept", "gate-one-file", "hundred"}
+KEEP_SECONDS = 120  # --keep-kernels of the builds that keep their kernels
 CHANGED_FILE = "cyp_survey.csv"
 
 BUILD_CHILD = """
@@ -64,6 +68,7 @@ options = BuildOptions(
     data_dir=Path(args["data"]), book_dir=Path(args["book"]), build_dir=Path(args["build"]),
     sites=tuple(args["sites"]), jobs=args["jobs"],
     shard=Shard.parse(args["shard"]) if args.get("shard") else None,
+    keep_kernels=args.get("keep", 0),
 )
 summary = Builder(options).run()
 results = options.build_dir / "validation" / "validation_results.json"
@@ -125,9 +130,15 @@ def timed(command: list[str]) -> Run:
 
 
 def build(
-    data: Path, root: Path, sites: list[str | None], jobs: int, shard: str | None = None
+    data: Path,
+    root: Path,
+    sites: list[str | None],
+    jobs: int,
+    shard: str | None = None,
+    keep: float = 0,
 ) -> Run:
-    """A build in a new process, into `root/_book` with `root/_build`."""
+    """A build in a new process, into `root/_book` with `root/_build` (`keep`: its
+    --keep-kernels)."""
     args = {
         "data": str(data),
         "book": str(root / "_book"),
@@ -135,6 +146,7 @@ def build(
         "sites": sites,
         "jobs": jobs,
         "shard": shard,
+        "keep": keep,
     }
     return timed([sys.executable, "-c", BUILD_CHILD, json.dumps(args)])
 
@@ -208,8 +220,10 @@ class Bench:
         self.cold: Run | None = None
         self.every: Run | None = None
 
-    def build(self, folder: str, scopes: list[str | None], shard: str | None = None) -> Run:
-        return build(self.data, self.root / folder, scopes, self.args.jobs, shard)
+    def build(
+        self, folder: str, scopes: list[str | None], shard: str | None = None, keep: float = 0
+    ) -> Run:
+        return build(self.data, self.root / folder, scopes, self.args.jobs, shard, keep)
 
     def run_naive(self) -> None:
         row = naive_baseline(self.data, self.root / "naive")
@@ -252,6 +266,29 @@ class Bench:
         )
         name = f"one data file changed ({CHANGED_FILE})"
         self.rows.append(Row(name, *_times(one), note, "≤ 40% of the cold build"))
+
+    def run_cold_kept(self) -> None:
+        """A cold build that keeps its kernels (before the data change), for `one-file-kept`."""
+        self.kept = self.build("kept", [None], keep=KEEP_SECONDS)
+        note = f"its kernels left running for the next build; {stages(self.kept)}"
+        self.rows.append(
+            Row(f"cold build, --keep-kernels {KEEP_SECONDS}", *_times(self.kept), note)
+        )
+
+    def run_one_file_kept(self) -> None:
+        one = self.build("kept", [None], keep=KEEP_SECONDS)
+        chapters = ", ".join(name.split("/")[1] for name in one.report["executed"])
+        note = (
+            f"{one.seconds / self.cold.seconds:.0%} of the cold build; the kernels kept by the "
+            f"build before it; {stages(one)}; re-executed: {chapters}"
+        )
+        name = f"one data file changed ({CHANGED_FILE}), kernels kept from the build before"
+        self.rows.append(Row(name, *_times(one), note, "≤ 40% of the cold build"))
+
+    def stop_kept_kernels(self) -> None:
+        from analysis.pipeline.kept_kernels import KERNELS, stop_all
+
+        stop_all(self.root / "kept" / "_build" / KERNELS)
 
     def run_all_sites(self) -> None:
         self.every = self.build("all-sites", self.scopes)
@@ -329,12 +366,17 @@ def main() -> None:
             bench.run_no_change()
         if "cli" in only:
             bench.run_cli()
-        if "one-file" in only or "gate-one-file" in only:
+        if "one-file-kept" in only:
+            bench.run_cold_kept()
+        if {"one-file", "one-file-kept", "gate-one-file"} & only:
             change_one_file(bench.data)
             if "gate-one-file" in only:
                 bench.run_gate_one_file()
             if "one-file" in only:
                 bench.run_one_file()
+            if "one-file-kept" in only:
+                bench.run_one_file_kept()
+                bench.stop_kept_kernels()
         if "all-sites" in only or "shards" in only:
             bench.run_all_sites()
         if "shards" in only:

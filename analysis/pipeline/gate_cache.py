@@ -18,6 +18,7 @@ from analysis.pipeline.provenance import data_file_hashes
 SUMMARY_FILE = "summary.json"
 KEY_FILE = "gate-key.json"
 MEMO_DIR = "memo"
+OUTCOME_FILE = "gate-outcome.pickle"  # how a kept kernel hands the gate's outcome back
 
 
 def gate_key(data_dir: Path, code: str | None = None) -> str:
@@ -44,12 +45,7 @@ def run_gate_cached(
     started = time.perf_counter()
     key = gate_key(data_dir, code)
     key_path = results_dir / KEY_FILE
-    summary_path = results_dir / SUMMARY_FILE
-    try:
-        recorded = json.loads(key_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        recorded = None
-    if recorded == {"key": key, "passed": True} and summary_path.exists():
+    if passed_before(results_dir, key):
         return time.perf_counter() - started, True
     key_path.unlink(missing_ok=True)
     report = run_gate_and_summarise(data_dir, results_dir, parallel, code)
@@ -61,6 +57,64 @@ def run_gate_cached(
         )
     key_path.write_text(json.dumps({"key": key, "passed": True}), encoding="utf-8")
     return time.perf_counter() - started, False
+
+
+def passed_before(results_dir: Path, key: str) -> bool:
+    """True if the gate passed on the inputs `key` (see :func:`gate_key`) and its summary is
+    still there."""
+    try:
+        recorded = json.loads((results_dir / KEY_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return recorded == {"key": key, "passed": True} and (results_dir / SUMMARY_FILE).exists()
+
+
+def run_gate_in_kept_kernel(
+    keep, data_dir: Path, results_dir: Path, code: str | None = None
+) -> tuple[float, bool]:
+    """:func:`run_gate_cached` in a kernel kept between builds (``--keep-kernels``), where
+    great_expectations is imported already; its error, if any, is raised here as it would be
+    in this process. `keep`: the KeepPolicy of the gate's kernel."""
+    import pickle
+
+    from analysis.pipeline.kernels import kept_or_new_kernel
+
+    started = time.perf_counter()
+    if passed_before(results_dir, gate_key(data_dir, code)):
+        return time.perf_counter() - started, True
+    results_dir.mkdir(parents=True, exist_ok=True)
+    outcome = results_dir / OUTCOME_FILE
+    outcome.unlink(missing_ok=True)
+    kernel = kept_or_new_kernel(keep)
+    try:
+        kernel.run(
+            "from analysis.pipeline.gate_cache import run_gate_into\n"
+            f"run_gate_into({str(outcome)!r}, {str(data_dir)!r}, {str(results_dir)!r}, {code!r})"
+        )
+        with open(outcome, "rb") as handle:
+            error = pickle.load(handle)
+    except BaseException:
+        kernel.shutdown()  # its state is not trusted
+        raise
+    finally:
+        outcome.unlink(missing_ok=True)
+    kernel.release()
+    if error is not None:
+        raise error
+    return time.perf_counter() - started, False
+
+
+def run_gate_into(outcome: str, data_dir: str, results_dir: str, code: str | None) -> None:
+    """In a kept kernel: run the gate; pickle None, or the error it raised, to `outcome`."""
+    import pickle
+
+    error = None
+    try:
+        run_gate_cached(Path(data_dir), Path(results_dir), False, code)
+    except Exception as exc:  # handed to the build, which raises it
+        error = exc
+    with open(outcome, "wb") as handle:
+        pickle.dump(error, handle)
 
 
 def memo_salt(data_dir: Path, code: str | None = None) -> str:

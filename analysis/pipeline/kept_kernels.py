@@ -43,6 +43,7 @@ class KeepPolicy:
     registry: Path  # <build dir>/kernels
     idle_seconds: float  # a kept kernel stops after this long without a chapter
     fingerprint: str  # code and environment the kernels were warmed with
+    role: str = "chapters"  # what the kernel is warmed for: "chapters" or "gate"
 
 
 @dataclass
@@ -113,6 +114,9 @@ def adoptable_leases(policy: KeepPolicy):
         entry = lease.read()
         if entry is None:
             lease.forget()
+            continue
+        if entry.get("role", "chapters") != policy.role:
+            lease.release()  # another role's kernel: not ours to judge
             continue
         usable = (
             entry.get("fingerprint") == policy.fingerprint

@@ -30,12 +30,14 @@ from typing import IO, TYPE_CHECKING
 from analysis.config import PROJECT_ROOT
 
 if TYPE_CHECKING:
-    from analysis.pipeline.kept_kernels import Lease
+    from analysis.pipeline.kept_kernels import KeepPolicy, Lease
 
 WARM_UP = (
     "import pandas, numpy, statsmodels.api, seaborn, matplotlib.pyplot, "
     "analysis.data.chapter_context"
 )
+GATE_WARM_UP = "import pandas, great_expectations, analysis.validation.gate, matplotlib"
+WARM_UPS = {"chapters": WARM_UP, "gate": GATE_WARM_UP}  # by the role of a kept kernel
 
 
 def ipc_kernel_manager():
@@ -64,8 +66,7 @@ class WarmKernel:
         cwd: Path = PROJECT_ROOT,
         stderr: int | IO | None = subprocess.DEVNULL,
         lease: Lease | None = None,
-        idle_seconds: float = 0.0,
-        fingerprint: str = "",
+        keep: KeepPolicy | None = None,
     ):
         from nbclient.util import run_sync
 
@@ -73,8 +74,7 @@ class WarmKernel:
         self.stderr = stderr
         self._run_sync = run_sync
         self.lease = lease
-        self.idle_seconds = idle_seconds
-        self.fingerprint = fingerprint
+        self.keep = keep
         self.km = ipc_kernel_manager()
         environment = dict(os.environ)
         launch = {"cwd": str(cwd), "env": environment, "stderr": stderr}
@@ -85,28 +85,29 @@ class WarmKernel:
         self.sockets = str(Path(self.km.ip).parent)
         self._connect(self.km.client())
         warm_up = (
-            f"{WARM_UP}\n"
+            f"{WARM_UPS[keep.role] if keep is not None else WARM_UP}\n"
             "from analysis.pipeline import kernel_reset\n"
             f"kernel_reset.remember_defaults({environment!r})\n"
         )
-        if lease is not None:
+        if lease is not None and keep is not None:
             warm_up += (
-                f"kernel_reset.stop_when_idle({str(lease.record)!r}, {idle_seconds!r}, "
+                f"kernel_reset.stop_when_idle({str(lease.record)!r}, {keep.idle_seconds!r}, "
                 f"{self.sockets!r})\n"
             )
             lease.write(self._record("busy"))
         self._execute(warm_up + "kernel_reset.freeze_imported_objects()")
 
     @classmethod
-    def adopt(cls, lease: Lease, entry: dict, cwd: Path = PROJECT_ROOT) -> WarmKernel:
+    def adopt(
+        cls, lease: Lease, entry: dict, keep: KeepPolicy, cwd: Path = PROJECT_ROOT
+    ) -> WarmKernel:
         """Take over a kernel kept by an earlier build (raises if it does not answer)."""
         from jupyter_client.asynchronous import AsyncKernelClient
         from nbclient.util import run_sync
 
         kernel = cls.__new__(cls)
         kernel.cwd, kernel.stderr, kernel._run_sync = cwd, subprocess.DEVNULL, run_sync
-        kernel.lease, kernel.idle_seconds = lease, float(entry["idle_seconds"])
-        kernel.fingerprint, kernel.km = entry["fingerprint"], None
+        kernel.lease, kernel.keep, kernel.km = lease, keep, None
         kernel.pid, kernel.sockets = entry["pid"], entry["sockets"]
         client = AsyncKernelClient()
         client.load_connection_info(entry["connection"])
@@ -133,20 +134,25 @@ class WarmKernel:
                 "key": self.client.session.key.decode("ascii"),
                 "signature_scheme": self.client.session.signature_scheme,
             },
-            "fingerprint": self.fingerprint,
-            "idle_seconds": self.idle_seconds,
+            "fingerprint": self.keep.fingerprint,
+            "role": self.keep.role,
+            "idle_seconds": self.keep.idle_seconds,
             "state": state,
         }
 
-    def _execute(self, code: str) -> None:
+    def _execute(self, code: str, timeout: float | None = 300) -> None:
         reply = self._run_sync(self.client.execute_interactive)(
-            code, timeout=300, output_hook=lambda msg: None
+            code, timeout=timeout, output_hook=lambda msg: None
         )
         if reply["content"]["status"] != "ok":
             content = reply["content"]
             raise RuntimeError(
                 f"kernel setup failed: {content.get('ename')}: {content.get('evalue')}"
             )
+
+    def run(self, code: str) -> None:
+        """Run code in the kernel, without a time limit (raises if it raises)."""
+        self._execute(code, timeout=None)
 
     def reset(self, reads_log: Path) -> None:
         """Forget the previous chapter and log this chapter's reads to `reads_log` (a kept
@@ -166,7 +172,7 @@ class WarmKernel:
             from analysis.pipeline.kept_kernels import new_lease
 
             lease = new_lease(lease.record.parent)
-        self.__init__(self.cwd, self.stderr, lease, self.idle_seconds, self.fingerprint)
+        self.__init__(self.cwd, self.stderr, lease, self.keep)
 
     def release(self) -> None:
         """At the end of a build: keep a kept kernel running, idle, for the next build (its
@@ -201,3 +207,24 @@ class WarmKernel:
             self._run_sync(km.finish_shutdown)()
         self._run_sync(km.cleanup_resources)()
         shutil.rmtree(Path(km.ip).parent, ignore_errors=True)
+
+
+def kept_or_new_kernel(keep: KeepPolicy | None) -> WarmKernel:
+    """A kernel of this role kept by an earlier build, if one is free and fits; else a new
+    warm kernel (kept at the end of the build if `keep` says so)."""
+    from analysis.pipeline.kept_kernels import adoptable_leases, new_lease, stop_kept_kernel
+
+    if keep is None:
+        return WarmKernel()
+    for lease, entry in adoptable_leases(keep):
+        try:
+            return WarmKernel.adopt(lease, entry, keep)
+        except Exception:  # it does not answer: never use it
+            stop_kept_kernel(entry)
+            lease.forget()
+    lease = new_lease(keep.registry)
+    try:
+        return WarmKernel(lease=lease, keep=keep)
+    except BaseException:
+        lease.forget()
+        raise

@@ -65,30 +65,11 @@ def _kernel_of_this_worker():
     if _worker_kernel is None:
         from multiprocessing.util import Finalize
 
+        from analysis.pipeline.kernels import kept_or_new_kernel
+
         _worker_kernel = kept_or_new_kernel(_keep_policy)
         Finalize(_worker_kernel, _worker_kernel.release, exitpriority=10)
     return _worker_kernel
-
-
-def kept_or_new_kernel(keep: KeepPolicy | None):
-    """A kernel kept by an earlier build, if one is free and fits; else a new warm kernel."""
-    from analysis.pipeline.kept_kernels import adoptable_leases, new_lease, stop_kept_kernel
-    from analysis.pipeline.kernels import WarmKernel
-
-    if keep is None:
-        return WarmKernel()
-    for lease, entry in adoptable_leases(keep):
-        try:
-            return WarmKernel.adopt(lease, entry)
-        except Exception:  # it does not answer: never use it
-            stop_kept_kernel(entry)
-            lease.forget()
-    lease = new_lease(keep.registry)
-    try:
-        return WarmKernel(lease=lease, idle_seconds=keep.idle_seconds, fingerprint=keep.fingerprint)
-    except BaseException:
-        lease.forget()
-        raise
 
 
 def _execute(chapter: str, source: str, staged: str, parameters: dict) -> tuple:

@@ -56,3 +56,39 @@ def test_a_failed_gate_fails_again_from_its_memo_with_the_same_message(
     }
     checks = json.loads((results / RESULTS_FILE).read_text(encoding="utf-8"))["checks"]
     assert checks["ran"] == [] and len(checks["reused"]) > 40
+
+
+def _change_first_answer(data_dir: Path, column: str, value: str) -> None:
+    path = data_dir / ("staff_survey.csv" if column == "year" else "cyp_survey.csv")
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame.loc[0, column] = value
+    frame.to_csv(path, index=False, lineterminator="\n")
+
+
+def test_the_gate_in_a_kept_kernel_fails_as_in_this_process_and_the_kernel_serves_again(
+    writable_data_dir: Path, tmp_path: Path
+):
+    from analysis.pipeline.gate_cache import run_gate_in_kept_kernel
+    from analysis.pipeline.kept_kernels import KeepPolicy, stop_all
+
+    keep = KeepPolicy(tmp_path / "kernels", 120, "code-1", role="gate")
+    kept_results, own_results = tmp_path / "kept", tmp_path / "own"
+    try:
+        seconds, cached = run_gate_in_kept_kernel(keep, writable_data_dir, kept_results)
+        assert not cached and seconds > 0
+        [record] = [json.loads(p.read_text()) for p in keep.registry.glob("kernel-*.json")]
+        assert record["role"] == "gate" and record["state"] == "idle"
+        assert run_gate_in_kept_kernel(keep, writable_data_dir, kept_results)[1] is True
+
+        _change_first_answer(writable_data_dir, "year", "4")
+        with pytest.raises(ValidationFailed) as in_kernel:
+            run_gate_in_kept_kernel(keep, writable_data_dir, kept_results)
+        with pytest.raises(ValidationFailed) as here:
+            run_gate_cached(writable_data_dir, own_results, parallel=False)
+        assert str(in_kernel.value) == str(here.value)
+        messages = [failure.message() for failure in here.value.report.failures]
+        assert [failure.message() for failure in in_kernel.value.report.failures] == messages
+        [again] = [json.loads(p.read_text()) for p in keep.registry.glob("kernel-*.json")]
+        assert again["pid"] == record["pid"]  # the same warm kernel, kept for the next build
+    finally:
+        stop_all(keep.registry)

@@ -17,7 +17,7 @@ from analysis.pipeline.kept_kernels import (
     process_alive,
     stop_all,
 )
-from analysis.pipeline.workers import kept_or_new_kernel
+from analysis.pipeline.kernels import kept_or_new_kernel
 
 
 def _notebook(path: Path, code: str) -> Path:
