@@ -209,3 +209,23 @@ def test_merge_refuses_a_folder_that_is_not_a_shard(tmp_path):
     result = _invoke("merge", str(tmp_path / "not-a-shard"), "--out", str(tmp_path / "book"))
     _assert_one_line_error(result, "has no shard.json", "--shard K/N")
     assert not (tmp_path / "book").exists()
+
+
+def test_keep_kernels_refuses_a_negative_time(tmp_path):
+    result = _invoke("build", "--keep-kernels", "-1", "--out", str(tmp_path / "book"))
+    assert result.exit_code == 2
+    assert "--keep-kernels" in result.output
+
+
+def test_stop_kernels_stops_the_kept_kernels_of_a_build_folder(tmp_path):
+    from analysis.pipeline.kept_kernels import KERNELS, KeepPolicy, process_alive
+    from analysis.pipeline.kernels import kept_or_new_kernel
+
+    kernel = kept_or_new_kernel(KeepPolicy(tmp_path / KERNELS, 120, "code-1"))
+    kernel.release()
+    assert process_alive(kernel.pid)
+    result = _invoke("stop-kernels", "--build-dir", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert "stopped 1 kept kernel(s)" in result.output
+    assert not process_alive(kernel.pid)
+    assert _invoke("stop-kernels", "--build-dir", str(tmp_path)).output.startswith("stopped 0")
