@@ -209,8 +209,13 @@ class Builder:
             raise ParameterError(f"refusing to publish the report in {options.book_dir}: {problem}")
         self._take_share()
         publishing.clean_leftovers(options.book_dir)
-        self._gate_and_execute()
-        self._render_and_publish()
+        self._stopping: Workers | None = None
+        try:
+            self._gate_and_execute()
+            self._render_and_publish()
+        finally:
+            if self._stopping is not None:  # their kernels stopped while the book rendered
+                self._stopping.close(wait=True)
         return self.summary
 
     def _take_share(self) -> None:
@@ -374,8 +379,8 @@ class Builder:
         except BaseException:
             workers.abandon()
             raise
-        finally:
-            workers.close()
+        workers.close_in_background()  # the workers stop their kernels while the book renders
+        self._stopping = workers
         for base, scenario in self._shared:
             if not scenario.exists() or file_sha256(scenario) != file_sha256(base):
                 scenario.parent.mkdir(parents=True, exist_ok=True)

@@ -62,7 +62,8 @@ def stop_when_idle(record: str, seconds: float, sockets: str) -> None:
     """Start a watchdog that ends this kept kernel after `seconds` without running a cell.
 
     It first takes the kernel's lock (held by any build using the kernel, so it never stops
-    under one), then removes the kernel's record and sockets and exits.
+    under one), then removes the kernel's record and sockets and exits. If the build folder
+    was removed meanwhile, no build can adopt the kernel: it exits too.
     """
     from IPython import get_ipython
 
@@ -89,12 +90,16 @@ def stop_when_idle(record: str, seconds: float, sockets: str) -> None:
             time.sleep(min(seconds, 1.0))
             if activity["running"] or time.monotonic() - activity["last"] < seconds:
                 continue
-            handle = open(lock_path, "ab")  # noqa: SIM115 - held until the process ends
             try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except OSError:
-                handle.close()
-                continue  # a build is using this kernel
+                handle = open(lock_path, "ab")  # noqa: SIM115 - held until the process ends
+            except OSError:  # the build folder is gone: no build can adopt this kernel
+                handle = None
+            if handle is not None:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except OSError:
+                    handle.close()
+                    continue  # a build is using this kernel
             Path(record).unlink(missing_ok=True)
             lock_path.unlink(missing_ok=True)
             shutil.rmtree(sockets, ignore_errors=True)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import multiprocessing
 import shutil
+import threading
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
@@ -90,6 +91,7 @@ class Workers:
         self.keep = keep
         self._pool: ProcessPoolExecutor | None = None
         self._running: dict[Future, Task] = {}
+        self._closing: threading.Thread | None = None
 
     @property
     def started(self) -> bool:
@@ -144,10 +146,23 @@ class Workers:
 
     def close(self, wait: bool = True) -> None:
         """Let the workers stop their kernels and exit (waiting for them, if asked)."""
+        if self._closing is not None:
+            self._closing.join()
+            self._closing = None
         if self._pool is not None:
             self._pool.shutdown(wait=wait, cancel_futures=True)
             if wait:
                 self._pool = None
+
+    def close_in_background(self) -> None:
+        """Start closing (the workers stop or keep their kernels) and return at once; a later
+        :meth:`close` waits for it."""
+        if self._pool is not None and self._closing is None:
+            pool, self._pool = self._pool, None
+            self._closing = threading.Thread(
+                target=pool.shutdown, kwargs={"wait": True}, name="stop-workers"
+            )
+            self._closing.start()
 
 
 def _staging_root(task: Task) -> Path:

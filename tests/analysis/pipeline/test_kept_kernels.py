@@ -179,3 +179,14 @@ def test_kernels_started_without_keeping_still_stop_with_their_build(tmp_path):
     pid = kernel.pid
     kernel.release()
     assert not process_alive(pid)
+
+
+def test_a_kept_kernel_whose_build_folder_was_removed_still_stops_when_idle(tmp_path):
+    import shutil
+
+    policy = KeepPolicy(tmp_path / "_build" / "kernels", idle_seconds=1.5, fingerprint="code-1")
+    kernel = kept_or_new_kernel(policy)
+    pid = kernel.pid
+    kernel.release()
+    shutil.rmtree(tmp_path / "_build")
+    assert _wait_until(lambda: process_alive(pid), False, seconds=20) is False
