@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import stat
-from dataclasses import replace
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -31,8 +31,11 @@ def _files(root: Path) -> dict[str, bytes]:
 
 
 @pytest.fixture(scope="module")
-def two_cold_builds(tmp_path_factory) -> tuple[Path, Path]:
-    """The national report and one site's report, built twice from nothing."""
+def two_cold_builds(tmp_path_factory) -> Iterator[tuple[Path, Path]]:
+    """The national report and one site's report, built twice from nothing (the second build
+    keeps its kernels for the test that rebuilds in them)."""
+    from analysis.pipeline.kept_kernels import KERNELS, stop_all
+
     previous = os.environ.get("SOURCE_DATE_EPOCH")
     os.environ["SOURCE_DATE_EPOCH"] = str(EPOCH)
     previous_mask = os.umask(0o022)
@@ -46,6 +49,7 @@ def two_cold_builds(tmp_path_factory) -> tuple[Path, Path]:
                 build_dir=root / "_build",
                 sites=(None, "S13"),
                 jobs=2,
+                keep_kernels=300 if name == "second" else 0,
             )
             Builder(options).run()
             books.append(options.book_dir)
@@ -55,7 +59,8 @@ def two_cold_builds(tmp_path_factory) -> tuple[Path, Path]:
             os.environ.pop("SOURCE_DATE_EPOCH", None)
         else:
             os.environ["SOURCE_DATE_EPOCH"] = previous
-    return books[0], books[1]
+    yield books[0], books[1]
+    stop_all(books[1].parent / "_build" / KERNELS)
 
 
 def test_two_cold_builds_publish_identical_files(two_cold_builds):
@@ -101,42 +106,42 @@ def test_published_folders_and_files_have_the_usual_modes(two_cold_builds):
 def test_a_rebuild_in_kernels_kept_from_the_previous_build_executes_as_a_cold_build(
     two_cold_builds, tmp_path
 ):
-    """Every chapter re-executed (--force) in kernels that already ran every chapter of the
-    previous build gives the outputs of a cold build: nothing of that build leaks."""
-    from analysis.pipeline.kept_kernels import KERNELS, stop_all
+    """Every chapter re-executed (--force) in the kernels kept by a build that ran every
+    chapter gives the outputs of a cold build: nothing of that build leaks."""
+    from analysis.pipeline.kept_kernels import KERNELS
 
+    first, second = two_cold_builds
+    build_dir = second.parent / "_build"
+    registry = build_dir / KERNELS
+
+    def kernel_pids() -> set[tuple[str, int]]:
+        records = [json.loads(p.read_text()) for p in registry.glob("kernel-*.json")]
+        return {(record["role"], record["pid"]) for record in records}
+
+    kept = kernel_pids()
+    assert sorted(role for role, _ in kept) == ["chapters", "chapters", "gate"]
     previous = os.environ.get("SOURCE_DATE_EPOCH")
     os.environ["SOURCE_DATE_EPOCH"] = str(EPOCH)
-    previous_mask = os.umask(0o022)
     options = BuildOptions(
         data_dir=DEFAULT_DATA_DIR,
-        book_dir=tmp_path / "_book",
-        build_dir=tmp_path / "_build",
+        book_dir=tmp_path / "_book",  # the second build's book stays as it was
+        build_dir=build_dir,
         sites=(None, "S13"),
         jobs=2,
         keep_kernels=300,
+        force=True,
     )
-    registry = options.build_dir / KERNELS
-
-    def kernel_pids() -> set[int]:
-        return {json.loads(p.read_text())["pid"] for p in registry.glob("kernel-*.json")}
-
     try:
-        Builder(options).run()
-        kept = kernel_pids()
-        summary = Builder(replace(options, force=True)).run()
-        assert len(summary.executed) == len(summary.runs) > 0
-        assert kernel_pids() == kept and len(kept) == 2
+        summary = Builder(options).run()
     finally:
-        stop_all(registry)
-        os.umask(previous_mask)
         if previous is None:
             os.environ.pop("SOURCE_DATE_EPOCH", None)
         else:
             os.environ["SOURCE_DATE_EPOCH"] = previous
-    cold, _ = two_cold_builds
-    left, right = _outputs(cold.parent / "_build"), _outputs(options.build_dir)
-    assert sorted(left) == sorted(right) and len(left) == 15  # 13 national + 2 site chapters
+    assert len(summary.executed) == len(summary.runs) == 15  # 13 national + 2 site chapters
+    assert kernel_pids() == kept
+    left, right = _outputs(first.parent / "_build"), _outputs(build_dir)
+    assert sorted(left) == sorted(right) and len(left) == 15
     assert [name for name in left if left[name] != right[name]] == []
 
 

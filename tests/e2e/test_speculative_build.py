@@ -17,7 +17,6 @@ import pytest
 from analysis.errors import ValidationFailed
 from analysis.pipeline import gate_cache
 from analysis.pipeline.build import Builder, BuildOptions
-from analysis.pipeline.kept_kernels import KERNELS, stop_all
 
 pytestmark = pytest.mark.e2e
 
@@ -38,20 +37,15 @@ def _break_one_answer(data_dir: Path) -> None:
     path.write_text("".join(lines), encoding="utf-8")
 
 
-@pytest.mark.parametrize(
-    ("keep", "gate_function"),
-    [(0, "run_gate_cached"), (120, "run_gate_in_kept_kernel")],
-    ids=["kernels-of-this-build", "kept-kernels"],
-)
 def test_a_gate_failure_during_speculative_execution_leaves_the_book_byte_identical(
-    built_book, tmp_path, writable_data_dir, monkeypatch, keep, gate_function
+    built_book, tmp_path, writable_data_dir, monkeypatch
 ):
     book = Path(shutil.copytree(built_book.book_dir, tmp_path / "_book"))
     build = Path(shutil.copytree(built_book.build_dir, tmp_path / "_build"))
     before = _snapshot(book)
     _break_one_answer(writable_data_dir)
 
-    real_gate = getattr(gate_cache, gate_function)
+    real_gate = gate_cache.run_gate_cached
     seen_staged: list[str] = []
 
     def gate_after_a_speculative_chapter(*args, **kwargs):
@@ -61,16 +55,11 @@ def test_a_gate_failure_during_speculative_execution_leaves_the_book_byte_identi
         seen_staged.extend(p.name for p in _staged(build))
         return real_gate(*args, **kwargs)
 
-    monkeypatch.setattr(gate_cache, gate_function, gate_after_a_speculative_chapter)
-    options = BuildOptions(
-        data_dir=writable_data_dir, book_dir=book, build_dir=build, jobs=2, keep_kernels=keep
-    )
+    monkeypatch.setattr(gate_cache, "run_gate_cached", gate_after_a_speculative_chapter)
+    options = BuildOptions(data_dir=writable_data_dir, book_dir=book, build_dir=build, jobs=2)
     builder = Builder(options)
-    try:
-        with pytest.raises(ValidationFailed) as raised:
-            builder.run()
-    finally:
-        stop_all(build / KERNELS)
+    with pytest.raises(ValidationFailed) as raised:
+        builder.run()
 
     message = str(raised.value)
     assert message.startswith(f"data-quality gate failed for {writable_data_dir}: ")
@@ -83,5 +72,3 @@ def test_a_gate_failure_during_speculative_execution_leaves_the_book_byte_identi
     assert _snapshot(book) == before
     assert _staged(build) == []
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
-    expected = [p.name for p in built_book.build_dir.iterdir()] + ([KERNELS] if keep else [])
-    assert sorted(p.name for p in build.iterdir()) == sorted(expected)

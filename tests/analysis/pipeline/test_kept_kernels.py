@@ -42,6 +42,14 @@ def _run(kernel, folder: Path, code: str, value: int = 1) -> str:
     return "".join(item.get("text", "") for item in cell.outputs)
 
 
+@pytest.fixture(autouse=True)
+def light_warm_up(monkeypatch):
+    """These tests are about the kernels' lives, not their imports: warm them up lightly."""
+    from analysis.pipeline import kernels
+
+    monkeypatch.setitem(kernels.WARM_UPS, "chapters", "import analysis.data.readlog")
+
+
 @pytest.fixture
 def policy(tmp_path):
     keep = KeepPolicy(tmp_path / "kernels", idle_seconds=120, fingerprint="code-1")
