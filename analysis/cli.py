@@ -225,6 +225,16 @@ def run(
     out_dir: Annotated[
         Path, typer.Option("--out", help="Folder for the executed notebook and its page.")
     ] = config.BUILD_DIR / "runs",
+    keep_kernels: Annotated[
+        float,
+        typer.Option(
+            "--keep-kernels",
+            metavar="SECONDS",
+            min=0,
+            help="Leave the warm kernels running, idle, for the next run into this folder; "
+            "each stops after SECONDS without work (0: stop them now).",
+        ),
+    ] = 0.0,
 ) -> None:
     """Execute one chapter with -p NAME VALUE parameters and render it to a standalone page.
 
@@ -236,7 +246,9 @@ def run(
     raw = _pairs(ctx.args)
     data_dir = _data_dir(data if data is not None else raw.get("data_dir") or None)
     with console.status(f"running {chapter}") as status:
-        result = run_chapter(chapter, raw, data_dir, out_dir, status=status.update)
+        result = run_chapter(
+            chapter, raw, data_dir, out_dir, status=status.update, keep_kernels=keep_kernels
+        )
     out.print(str(result.page), highlight=False, soft_wrap=True)
     out.print(str(result.notebook), highlight=False, soft_wrap=True)
     how = "executed" if result.executed else "served from the cache"
@@ -435,10 +447,13 @@ def stop_kernels(
         Path, typer.Option("--build-dir", help="Folder for executed notebooks and caches.")
     ] = config.BUILD_DIR,
 ) -> None:
-    """Stop the kernels `build --keep-kernels` left running for this build folder."""
+    """Stop the kernels `build --keep-kernels` (and `run --keep-kernels`) left running for
+    this build folder."""
     from analysis.pipeline.kept_kernels import KERNELS, stop_all
+    from analysis.pipeline.rerun import CACHE_FOLDER
 
-    out.print(f"stopped {stop_all(build_dir / KERNELS)} kept kernel(s)")
+    stopped = stop_all(build_dir / KERNELS) + stop_all(build_dir / "runs" / CACHE_FOLDER / KERNELS)
+    out.print(f"stopped {stopped} kept kernel(s)")
 
 
 @app.command()

@@ -13,7 +13,6 @@ import csv
 import json
 import os
 import shutil
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import cache, cached_property
@@ -35,7 +34,7 @@ from analysis.pipeline.cache import (
     file_sha256,
     text_sha256,
 )
-from analysis.pipeline.kept_kernels import KERNELS, KeepPolicy
+from analysis.pipeline.kept_kernels import KERNELS, KeepPolicy, keep_policy
 from analysis.pipeline.parameters import declared_parameters
 from analysis.pipeline.provenance import (
     build_time,
@@ -388,13 +387,9 @@ class Builder:
 
     def _keep_policy(self, code: str, environment: str) -> KeepPolicy | None:
         """With --keep-kernels: where the workers record their kernels, and the fingerprint a
-        kept kernel must match (code, environment, interpreter, project)."""
-        if self.options.keep_kernels <= 0:
-            return None
-        identity = "\n".join([code, environment, sys.executable, str(PROJECT_ROOT)])
-        return KeepPolicy(
-            self.options.build_dir / KERNELS, self.options.keep_kernels, text_sha256(identity)
-        )
+        kept kernel must match."""
+        registry = self.options.build_dir / KERNELS
+        return keep_policy(registry, self.options.keep_kernels, code, environment)
 
     def _write_release(self, code: str) -> None:
         """Compute the release every site report draws from, unless data and code are unchanged.

@@ -28,10 +28,14 @@ import json
 import os
 import shutil
 import signal
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
+
+from analysis.config import PROJECT_ROOT
+from analysis.pipeline.cache import text_sha256
 
 KERNELS = "kernels"  # the folder of the build folder that records kept kernels
 
@@ -80,6 +84,15 @@ class Lease:
         with contextlib.suppress(OSError, ValueError):
             fcntl.flock(self.lock, fcntl.LOCK_UN)
             self.lock.close()
+
+
+def keep_policy(registry: Path, seconds: float, code: str, environment: str) -> KeepPolicy | None:
+    """Where kernels are kept and the fingerprint one must match (code, environment,
+    interpreter, project), or None if `seconds` is 0 (stop them at the end)."""
+    if seconds <= 0:
+        return None
+    identity = "\n".join([code, environment, sys.executable, str(PROJECT_ROOT)])
+    return KeepPolicy(registry, seconds, text_sha256(identity))
 
 
 def new_lease(registry: Path) -> Lease:

@@ -70,8 +70,12 @@ def run_chapter(
     data_dir: Path,
     out_dir: Path,
     status: Callable[[str], None] | None = None,
+    keep_kernels: float = 0.0,
 ) -> RunResult:
-    """Execute (unless cached) and render (unless unchanged) one chapter with `raw` parameters."""
+    """Execute (unless cached) and render (unless unchanged) one chapter with `raw` parameters.
+
+    With `keep_kernels` > 0 the gate and the chapter run in kernels kept from an earlier run
+    (and are kept for the next), as `build --keep-kernels` does."""
     say = status or (lambda message: None)
     started = time.perf_counter()
     book = read_book()
@@ -93,20 +97,28 @@ def run_chapter(
     executed = not manifest.is_fresh(name, key, notebook)
     if executed:
         parameters = check_parameter_values(parameters, data_dir)
-        from analysis.pipeline.gate_cache import run_gate_cached
+        from dataclasses import replace
 
-        say(f"checking {data_dir} with the data-quality gate")
-        run_gate_cached(data_dir, out_dir / CACHE_FOLDER / "validation")
+        from analysis.pipeline import gate_cache
         from analysis.pipeline.execute import execute_chapter
-        from analysis.pipeline.kernels import WarmKernel
+        from analysis.pipeline.kept_kernels import KERNELS, keep_policy
+        from analysis.pipeline.kernels import kept_or_new_kernel
 
+        keep = keep_policy(out_dir / CACHE_FOLDER / KERNELS, keep_kernels, code, environment)
+        validation = out_dir / CACHE_FOLDER / "validation"
+        say(f"checking {data_dir} with the data-quality gate")
+        if keep is None:
+            gate_cache.run_gate_cached(data_dir, validation)
+        else:
+            gate = replace(keep, role="gate")
+            gate_cache.run_gate_in_kept_kernel(gate, data_dir, validation, code)
         say(f"starting a kernel for {chapter_id}")
-        kernel = WarmKernel()  # its stderr (the kernel's own log lines) stays off the terminal
+        kernel = kept_or_new_kernel(keep)  # its stderr (the kernel's log) stays off the terminal
         try:
             say(f"executing {chapter_id}")
             result = execute_chapter(chapter_id, source, notebook, parameters, kernel=kernel)
         finally:
-            kernel.shutdown()
+            kernel.release()  # stopped, or kept for the next run
         manifest.record(name, key, notebook, result.reads, data_dir)
     page_key = text_sha256(
         "\n".join((code, environment, file_sha256(notebook), file_sha256(QUARTO_CONFIG)))

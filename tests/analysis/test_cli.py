@@ -217,6 +217,39 @@ def test_keep_kernels_refuses_a_negative_time(tmp_path):
     assert "--keep-kernels" in result.output
 
 
+def test_runs_with_keep_kernels_reuse_the_gate_and_chapter_kernels_of_the_run_before(tmp_path):
+    import json
+
+    from analysis.pipeline.kept_kernels import KERNELS, process_alive
+    from analysis.pipeline.rerun import CACHE_FOLDER
+
+    out = tmp_path / "runs"
+    registry = out / CACHE_FOLDER / KERNELS
+
+    def kernels() -> set[tuple[str, int]]:
+        records = [json.loads(p.read_text()) for p in registry.glob("kernel-*.json")]
+        return {(record["role"], record["pid"]) for record in records}
+
+    years = ("1,3", "2,3")
+    first = _invoke(
+        "run", "introduction", "-p", "years", years[0], "--out", str(out), "--keep-kernels", "120"
+    )
+    assert first.exit_code == 0, first.output
+    kept = kernels()
+    assert sorted(role for role, _ in kept) == ["chapters", "gate"]
+    (out / ".cache" / "validation" / "gate-key.json").unlink()  # the gate must run again
+    second = _invoke(
+        "run", "introduction", "-p", "years", years[1], "--out", str(out), "--keep-kernels", "120"
+    )
+    assert second.exit_code == 0, second.output
+    assert "executed" in second.stderr
+    assert kernels() == kept
+    assert "Re-run with years = 2,3" in (out / "introduction__years_2-3.html").read_text()
+    stopped = _invoke("stop-kernels", "--build-dir", str(tmp_path))
+    assert "stopped 2 kept kernel(s)" in stopped.output
+    assert not any(process_alive(pid) for _, pid in kept)
+
+
 def test_stop_kernels_stops_the_kept_kernels_of_a_build_folder(tmp_path):
     from analysis.pipeline.kept_kernels import KERNELS, KeepPolicy, process_alive
     from analysis.pipeline.kernels import kept_or_new_kernel
