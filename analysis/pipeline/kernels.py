@@ -83,6 +83,14 @@ class WarmKernel:
         run_sync(self.km.start_kernel)(**launch)
         self.pid = self.km.provisioner.pid if self.km.provisioner is not None else None
         self.sockets = str(Path(self.km.ip).parent)
+        try:
+            self._warm_up(environment)
+        except BaseException:
+            self.shutdown()  # never leave a half-started kernel running
+            raise
+
+    def _warm_up(self, environment: dict[str, str]) -> None:
+        lease, keep = self.lease, self.keep
         self._connect(self.km.client())
         warm_up = (
             f"{WARM_UPS[keep.role] if keep is not None else WARM_UP}\n"
@@ -192,7 +200,9 @@ class WarmKernel:
         Not `KernelManager.shutdown_kernel`, which interrupts the kernel first: a kernel
         idle in its event loop then logs "KeyboardInterrupt caught in kernel".
         """
-        self.client.stop_channels()
+        client = getattr(self, "client", None)
+        if client is not None:
+            client.stop_channels()
         if self.lease is not None:
             from analysis.pipeline.kept_kernels import stop_kept_kernel
 

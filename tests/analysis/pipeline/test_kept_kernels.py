@@ -198,3 +198,19 @@ def test_a_kept_kernel_whose_build_folder_was_removed_still_stops_when_idle(tmp_
     kernel.release()
     shutil.rmtree(tmp_path / "_build")
     assert _wait_until(lambda: process_alive(pid), False, seconds=20) is False
+
+
+def test_a_kernel_whose_warm_up_fails_is_stopped_and_not_recorded(tmp_path, monkeypatch):
+    from analysis.pipeline import kept_kernels, kernels
+
+    stopped = []
+    real_stop = kept_kernels.stop_kept_kernel
+    monkeypatch.setattr(
+        kept_kernels, "stop_kept_kernel", lambda entry: stopped.append(entry) or real_stop(entry)
+    )
+    monkeypatch.setitem(kernels.WARM_UPS, "chapters", "import no_such_module_anywhere")
+    policy = KeepPolicy(tmp_path / "kernels", idle_seconds=120, fingerprint="code-1")
+    with pytest.raises(RuntimeError, match="no_such_module_anywhere"):
+        kept_or_new_kernel(policy)
+    assert [entry["pid"] for entry in stopped] and not process_alive(stopped[0]["pid"])
+    assert list(policy.registry.glob("kernel-*")) == []
