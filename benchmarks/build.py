@@ -39,7 +39,6 @@ import pandas as pd
 from analysis.config import DEFAULT_DATA_DIR, PROJECT_ROOT
 from analysis.pipeline.book import read_book
 from analysis.pipeline.build import chapter_parameters, site_ids
-from analysis.pipeline.execute import execute_chapter
 from analysis.pipeline.render import detect_renderer, render_book
 
 FIGURES = (
@@ -152,7 +151,10 @@ def build(
 
 
 def naive_baseline(data_dir: Path, root: Path) -> Row:
-    """Serial papermill of every chapter with a fresh kernel each, then render."""
+    """Serial papermill of every chapter with its own fresh kernel (papermill's own engine,
+    as a user without this build would run it), then render."""
+    import papermill
+
     book = read_book()
     project = root / "project"
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -161,8 +163,15 @@ def naive_baseline(data_dir: Path, root: Path) -> Row:
     extras = {"provenance_path": "", "validation_dir": ""}
     for chapter in book.notebooks:
         parameters = chapter_parameters(chapter, None, data_dir, extras)
-        execute_chapter(
-            chapter.id, PROJECT_ROOT / chapter.source, project / chapter.build_path, parameters
+        output = project / chapter.build_path
+        output.parent.mkdir(parents=True, exist_ok=True)
+        papermill.execute_notebook(
+            str(PROJECT_ROOT / chapter.source),
+            str(output),
+            parameters=parameters,
+            cwd=str(PROJECT_ROOT),
+            kernel_name="python3",
+            progress_bar=False,
         )
     for chapter in book.chapters:
         if not chapter.is_notebook:
