@@ -31,6 +31,16 @@ DataOption = Annotated[
     Path | None,
     typer.Option("--data", help="Data folder (default: the bundled synthetic data)."),
 ]
+KeepKernelsOption = Annotated[
+    float,
+    typer.Option(
+        "--keep-kernels",
+        metavar="SECONDS",
+        min=0,
+        help="Leave the warm kernels running, idle, for the next build or run into the same "
+        "folder; each stops after SECONDS without work (0: stop them at the end).",
+    ),
+]
 
 
 def user_errors(command):
@@ -225,16 +235,7 @@ def run(
     out_dir: Annotated[
         Path, typer.Option("--out", help="Folder for the executed notebook and its page.")
     ] = config.BUILD_DIR / "runs",
-    keep_kernels: Annotated[
-        float,
-        typer.Option(
-            "--keep-kernels",
-            metavar="SECONDS",
-            min=0,
-            help="Leave the warm kernels running, idle, for the next run into this folder; "
-            "each stops after SECONDS without work (0: stop them now).",
-        ),
-    ] = 0.0,
+    keep_kernels: KeepKernelsOption = 0.0,
 ) -> None:
     """Execute one chapter with -p NAME VALUE parameters and render it to a standalone page.
 
@@ -310,16 +311,7 @@ def build(
             "reports, e.g. 2/3 (assemble them with `stairs-report merge`).",
         ),
     ] = None,
-    keep_kernels: Annotated[
-        float,
-        typer.Option(
-            "--keep-kernels",
-            metavar="SECONDS",
-            min=0,
-            help="Leave the warm kernels running, idle, for the next build of this build "
-            "folder; each stops after SECONDS without a chapter (0: stop them now).",
-        ),
-    ] = 0.0,
+    keep_kernels: KeepKernelsOption = 0.0,
 ) -> None:
     """Gate, execute every chapter, render HTML and PDF, publish atomically.
 

@@ -267,13 +267,18 @@ class Bench:
         self.rows.append(Row(f"gate only, one file changed ({CHANGED_FILE})", *_times(gate), note))
 
     def run_one_file(self) -> None:
-        one = self.build("cold", [None])
+        self.one_file_row(self.build("cold", [None]), "")
+
+    def one_file_row(self, one: Run, kept: str) -> None:
+        """The row of a rebuild after the one-file change (`kept`: how its kernels came)."""
         chapters = ", ".join(name.split("/")[1] for name in one.report["executed"])
         note = (
-            f"{one.seconds / self.cold.seconds:.0%} of the cold build; {stages(one)}; "
+            f"{one.seconds / self.cold.seconds:.0%} of the cold build; {kept}{stages(one)}; "
             f"re-executed: {chapters}"
         )
         name = f"one data file changed ({CHANGED_FILE})"
+        if kept:
+            name += ", kernels kept from the build before"
         self.rows.append(Row(name, *_times(one), note, "≤ 40% of the cold build"))
 
     def kept_kernels_cpu(self) -> dict[int, float]:
@@ -299,13 +304,7 @@ class Bench:
         one = self.build("kept", [None], keep=KEEP_SECONDS)
         after = self.kept_kernels_cpu()
         one.cpu += sum(cpu - self.kept_cpu.get(pid, 0.0) for pid, cpu in after.items())
-        chapters = ", ".join(name.split("/")[1] for name in one.report["executed"])
-        note = (
-            f"{one.seconds / self.cold.seconds:.0%} of the cold build; the kernels kept by the "
-            f"build before it; {stages(one)}; re-executed: {chapters}"
-        )
-        name = f"one data file changed ({CHANGED_FILE}), kernels kept from the build before"
-        self.rows.append(Row(name, *_times(one), note, "≤ 40% of the cold build"))
+        self.one_file_row(one, "the kernels kept by the build before it; ")
 
     def stop_kept_kernels(self) -> None:
         from analysis.pipeline.kept_kernels import KERNELS, stop_all

@@ -7,7 +7,6 @@ import stat
 import time
 from pathlib import Path
 
-import nbformat
 import pytest
 
 from analysis.pipeline.execute import execute_chapter
@@ -18,28 +17,14 @@ from analysis.pipeline.kept_kernels import (
     stop_all,
 )
 from analysis.pipeline.kernels import kept_or_new_kernel
-
-
-def _notebook(path: Path, code: str) -> Path:
-    notebook = nbformat.v4.new_notebook()
-    parameters = nbformat.v4.new_code_cell("value = 0")
-    parameters.metadata["tags"] = ["parameters"]
-    notebook.cells = [parameters, nbformat.v4.new_code_cell(code)]
-    notebook.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
-    nbformat.write(notebook, path)
-    return path
+from tests.analysis.pipeline.notebooks import chapter_notebook, printed
 
 
 def _run(kernel, folder: Path, code: str, value: int = 1) -> str:
-    source = _notebook(folder / "chapter.ipynb", code)
+    source = chapter_notebook(folder / "chapter.ipynb", code)
     output = folder / f"out-{time.monotonic_ns()}.ipynb"
     execute_chapter("chapter", source, output, {"value": value}, cwd=folder, kernel=kernel)
-    cell = nbformat.read(output, as_version=4).cells[-1]
-    return "".join(item.get("text", "") for item in cell.outputs)
+    return printed(output)
 
 
 @pytest.fixture(autouse=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from analysis.pipeline.kernels import WarmKernel
+from tests.analysis.pipeline.notebooks import chapter_notebook, printed
 
 
 def test_a_warm_kernel_uses_ipc_and_stops_without_an_interrupt_or_a_log_line(tmp_path):
@@ -28,29 +29,6 @@ def test_a_warm_kernel_uses_ipc_and_stops_without_an_interrupt_or_a_log_line(tmp
     assert log.read_text() == ""
 
 
-def _notebook(path: Path, code: str) -> Path:
-    import nbformat
-
-    notebook = nbformat.v4.new_notebook()
-    parameters = nbformat.v4.new_code_cell("value = 0")
-    parameters.metadata["tags"] = ["parameters"]
-    notebook.cells = [parameters, nbformat.v4.new_code_cell(code)]
-    notebook.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
-    nbformat.write(notebook, path)
-    return path
-
-
-def _printed(path: Path) -> str:
-    import nbformat
-
-    cell = nbformat.read(path, as_version=4).cells[-1]
-    return "".join(output.get("text", "") for output in cell.outputs)
-
-
 def test_chapters_run_through_the_kernels_one_client_without_a_new_readiness_wait(tmp_path):
     from analysis.pipeline.execute import execute_chapter
 
@@ -58,13 +36,13 @@ def test_chapters_run_through_the_kernels_one_client_without_a_new_readiness_wai
     try:
         opened = []
         kernel.km.client = lambda *args, **kwargs: opened.append(args) or None
-        source = _notebook(tmp_path / "chapter.ipynb", "print(value * 2)")
+        source = chapter_notebook(tmp_path / "chapter.ipynb", "print(value * 2)")
         for value in (1, 2):
             output = tmp_path / f"out-{value}.ipynb"
             execute_chapter(
                 "chapter", source, output, {"value": value}, cwd=tmp_path, kernel=kernel
             )
-            assert _printed(output) == f"{value * 2}\n"
+            assert printed(output) == f"{value * 2}\n"
         assert opened == []
     finally:
         kernel.shutdown()
@@ -75,12 +53,12 @@ def test_the_warm_up_freezes_the_imported_objects_so_resets_skip_them(tmp_path):
 
     kernel = WarmKernel()
     try:
-        source = _notebook(
+        source = chapter_notebook(
             tmp_path / "chapter.ipynb", "import gc\nprint('frozen', gc.get_freeze_count())"
         )
         output = tmp_path / "out.ipynb"
         execute_chapter("chapter", source, output, {"value": 1}, cwd=tmp_path, kernel=kernel)
-        frozen = int(_printed(output).split()[1])
+        frozen = int(printed(output).split()[1])
         assert frozen > 100_000  # pandas, statsmodels and seaborn's objects
     finally:
         kernel.shutdown()
