@@ -254,6 +254,11 @@ def run(
     out.print(str(result.notebook), highlight=False, soft_wrap=True)
     how = "executed" if result.executed else "served from the cache"
     console.print(f"{chapter} {how}; {result.seconds:.1f} s", highlight=False)
+    if keep_kernels > 0:
+        from analysis.pipeline.kept_kernels import KERNELS
+        from analysis.pipeline.rerun import CACHE_FOLDER
+
+        _say_kept_kernels(out_dir / CACHE_FOLDER / KERNELS, keep_kernels)
 
 
 def _pairs(arguments: list[str]) -> dict[str, str]:
@@ -364,6 +369,20 @@ def build(
             out.print(f"shard {share.label} ({built}) published in {where}", highlight=False)
             continue
         out.print(f"report published in {where}", highlight=False, soft_wrap=True)
+    if keep_kernels > 0:
+        from analysis.pipeline.kept_kernels import KERNELS
+
+        _say_kept_kernels(build_dir / KERNELS, keep_kernels)
+
+
+def _say_kept_kernels(registry: Path, seconds: float) -> None:
+    """Say that kernels stay running after the command, and how to stop them."""
+    kept = len(list(registry.glob("kernel-*.json")))
+    console.print(
+        f"{kept} kernel(s) kept running for the next build or run, each until {seconds:g} s "
+        "without work; `stairs-report stop-kernels` stops them now",
+        highlight=False,
+    )
 
 
 def _scenario_options(options, pairs: dict[str, str], scenarios: bool, scenario_file):

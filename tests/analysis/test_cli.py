@@ -244,6 +244,7 @@ def test_runs_with_keep_kernels_reuse_the_gate_and_chapter_kernels_of_the_run_be
     assert second.exit_code == 0, second.output
     assert "executed" in second.stderr
     assert kernels() == kept
+    assert "2 kernel(s) kept running" in " ".join(second.stderr.split())
     assert "Re-run with years = 2,3" in (out / "introduction__years_2-3.html").read_text()
     stopped = _invoke("stop-kernels", "--build-dir", str(tmp_path))
     assert "stopped 2 kept kernel(s)" in stopped.output
