@@ -29,7 +29,6 @@ import os
 import shutil
 import signal
 import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -134,7 +133,7 @@ def adoptable_leases(policy: KeepPolicy):
         usable = (
             entry.get("fingerprint") == policy.fingerprint
             and entry.get("state") == "idle"
-            and process_alive(entry.get("pid"))
+            and kernel_process(entry) is not None
         )
         if not usable:
             stop_kept_kernel(entry)
@@ -145,37 +144,61 @@ def adoptable_leases(policy: KeepPolicy):
 
 def stop_kept_kernel(entry: dict) -> None:
     """Stop a kept kernel's process group (it runs in a session of its own) and remove its
-    sockets."""
-    pid = entry.get("pid")
-    if process_alive(pid):
-        with contextlib.suppress(OSError):
-            os.killpg(pid, signal.SIGTERM)
-        deadline = time.monotonic() + 5
-        while process_alive(pid) and time.monotonic() < deadline:
-            time.sleep(0.05)
-        if process_alive(pid):
+    sockets. Only the recorded process is stopped: same id and same start time."""
+    import psutil
+
+    process = kernel_process(entry)
+    if process is not None:
+        for stop in (signal.SIGTERM, signal.SIGKILL):
             with contextlib.suppress(OSError):
-                os.killpg(pid, signal.SIGKILL)
+                os.killpg(process.pid, stop)
+            try:
+                process.wait(timeout=5)
+                break
+            except psutil.TimeoutExpired:
+                continue
     sockets = entry.get("sockets")
     if sockets:
         shutil.rmtree(sockets, ignore_errors=True)
 
 
+def kernel_process(entry: dict):
+    """The recorded kernel's process (a psutil.Process) if it still runs, else None.
+
+    A process with the recorded id must also have the recorded start time: an id the system
+    has since given to another process is not the kernel, and is never adopted or stopped.
+    """
+    import psutil
+
+    pid, started = entry.get("pid"), entry.get("started")
+    if not isinstance(pid, int) or not isinstance(started, int | float):
+        return None
+    try:
+        process = psutil.Process(pid)
+        if process.status() == psutil.STATUS_ZOMBIE or process.create_time() != started:
+            return None
+    except psutil.Error:
+        return None
+    return process
+
+
+def process_start_time(pid: int) -> float:
+    """When a process started (to tell it from a later process given the same id)."""
+    import psutil
+
+    return psutil.Process(pid).create_time()
+
+
 def process_alive(pid: object) -> bool:
-    """True if a process with this id exists (and is not a zombie of ours)."""
+    """True if a process with this id runs (a zombie does not)."""
+    import psutil
+
     if not isinstance(pid, int) or pid <= 0:
         return False
-    with contextlib.suppress(ChildProcessError, OSError):
-        done, _ = os.waitpid(pid, os.WNOHANG)
-        if done == pid:
-            return False
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.Error:
         return False
-    except PermissionError:
-        return True
-    return True
 
 
 def stop_all(registry: Path) -> int:

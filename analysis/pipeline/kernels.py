@@ -82,6 +82,11 @@ class WarmKernel:
             launch.update(independent=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         run_sync(self.km.start_kernel)(**launch)
         self.pid = self.km.provisioner.pid if self.km.provisioner is not None else None
+        self.started = None
+        if lease is not None:
+            from analysis.pipeline.kept_kernels import process_start_time
+
+            self.started = process_start_time(self.pid)
         self.sockets = str(Path(self.km.ip).parent)
         try:
             self._warm_up(environment)
@@ -116,7 +121,11 @@ class WarmKernel:
         kernel = cls.__new__(cls)
         kernel.cwd, kernel.stderr, kernel._run_sync = cwd, subprocess.DEVNULL, run_sync
         kernel.lease, kernel.keep, kernel.km = lease, keep, None
-        kernel.pid, kernel.sockets = entry["pid"], entry["sockets"]
+        kernel.pid, kernel.started, kernel.sockets = (
+            entry["pid"],
+            entry["started"],
+            entry["sockets"],
+        )
         client = AsyncKernelClient()
         client.load_connection_info(entry["connection"])
         kernel._connect(client, timeout=10)
@@ -136,6 +145,7 @@ class WarmKernel:
     def _record(self, state: str) -> dict:
         return {
             "pid": self.pid,
+            "started": self.started,
             "sockets": self.sockets,
             "connection": self.client.get_connection_info(session=False)
             | {
@@ -206,7 +216,7 @@ class WarmKernel:
         if self.lease is not None:
             from analysis.pipeline.kept_kernels import stop_kept_kernel
 
-            stop_kept_kernel({"pid": self.pid, "sockets": self.sockets})
+            stop_kept_kernel({"pid": self.pid, "started": self.started, "sockets": self.sockets})
             self.lease.forget()
             if self.km is not None:
                 self.km.cleanup_connection_file()

@@ -199,3 +199,33 @@ def test_a_kernel_whose_warm_up_fails_is_stopped_and_not_recorded(tmp_path, monk
         kept_or_new_kernel(policy)
     assert [entry["pid"] for entry in stopped] and not process_alive(stopped[0]["pid"])
     assert list(policy.registry.glob("kernel-*")) == []
+
+
+def test_a_record_naming_a_process_that_is_not_the_kernel_never_stops_that_process(
+    tmp_path, policy
+):
+    """A kernel that died left its record; its id now belongs to another process."""
+    import json as json_module
+    import subprocess
+    import sys
+
+    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        policy.registry.mkdir(parents=True)
+        record = {
+            "pid": other.pid,
+            "started": 12345.0,  # not when `other` started
+            "sockets": str(tmp_path / "gone"),
+            "connection": {},
+            "fingerprint": policy.fingerprint,
+            "role": policy.role,
+            "idle_seconds": 120,
+            "state": "idle",
+        }
+        (policy.registry / "kernel-1.json").write_text(json_module.dumps(record))
+        assert list(adoptable_leases(policy)) == []
+        assert other.poll() is None  # still running: not stopped
+        assert _records(policy.registry) == []  # the stale record is forgotten
+    finally:
+        other.kill()
+        other.wait()
