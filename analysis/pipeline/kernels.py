@@ -165,7 +165,7 @@ class WarmKernel:
         if reply["content"]["status"] != "ok":
             content = reply["content"]
             raise RuntimeError(
-                f"kernel setup failed: {content.get('ename')}: {content.get('evalue')}"
+                f"the kernel raised {content.get('ename')}: {content.get('evalue')}"
             )
 
     def run(self, code: str) -> None:
