@@ -80,7 +80,8 @@ SHOWN_IN = {
     "theme_turnover": "sec-topic-2-interviews",
     "theme_retention": "sec-topic-3-interviews",
 }
-# Themes about staff's own work and organisation: children's interviews are not shown for them.
+# Themes about staff's own work and organisation: children's interviews are not shown for them
+# (the topic 1 themes on leadership and pressure, and every topic 3 theme: caring for staff).
 STAFF_ONLY = frozenset(
     {
         "theme_leadership_support",
@@ -88,12 +89,7 @@ STAFF_ONLY = frozenset(
         "theme_central_support",
         "theme_org_complexity",
         "theme_under_pressure",
-        "theme_valued_empowered",
-        "theme_reflective_space",
-        "theme_codelivered_training",
-        "theme_release_barriers",
-        "theme_remote_working",
-        "theme_retention",
+        *TOPIC_THEMES[3],
     }
 )
 GROUP_PROSE = {
