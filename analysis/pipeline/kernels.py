@@ -164,9 +164,7 @@ class WarmKernel:
         )
         if reply["content"]["status"] != "ok":
             content = reply["content"]
-            raise RuntimeError(
-                f"the kernel raised {content.get('ename')}: {content.get('evalue')}"
-            )
+            raise RuntimeError(f"the kernel raised {content.get('ename')}: {content.get('evalue')}")
 
     def run(self, code: str) -> None:
         """Run code in the kernel, without a time limit (raises if it raises)."""
