@@ -13,7 +13,8 @@ Safety:
   kernel's lock file while it uses it;
 - a kept kernel whose code or environment fingerprint differs from the build's, whose process
   is gone, that does not answer, or that was in use when its build died, is stopped and
-  forgotten, never used;
+  forgotten, never used (its process is known by id and start time, so a process later given
+  the same id is never touched);
 - a kept kernel stops by itself after SECONDS without a chapter (its own watchdog, which takes
   the lock first, so it never stops under a build), and removes its record and sockets;
 - the records hold the kernel's message-signing key, so they are private to the user (0600),
@@ -104,7 +105,7 @@ def new_lease(registry: Path) -> Lease:
         if lock is None:
             continue
         if record.exists():  # another kernel's free record: not ours to take here
-            _unlock(lock)
+            Lease(record, lock).release()
             continue
         return Lease(record, lock)
     raise RuntimeError(f"no free kernel record in {registry}")
@@ -228,12 +229,6 @@ def _try_lock(path: Path) -> IO[bytes] | None:
         handle.close()
         return None
     return handle
-
-
-def _unlock(handle: IO[bytes]) -> None:
-    with contextlib.suppress(OSError, ValueError):
-        fcntl.flock(handle, fcntl.LOCK_UN)
-        handle.close()
 
 
 def _write_private(path: Path, entry: dict) -> None:
