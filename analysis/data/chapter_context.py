@@ -11,16 +11,20 @@ tables, filtered to the chosen site, years and setting types.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TypeVar
 
 import pandas as pd
 
 from analysis.config import SETTING_TYPES, YEARS
 from analysis.data import loading
+from analysis.data.result_memo import DataFolder, memo_folder, remembered
 from analysis.errors import ParameterError
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -69,6 +73,22 @@ class ChapterContext:
         if "setting_type" in frame:
             keep &= frame["setting_type"].isin(self.setting_types)
         return frame.loc[keep].reset_index(drop=True)
+
+    def remembered(self, name: str, compute: Callable[..., T], *inputs: object) -> T:
+        """``compute(self, *inputs)``; in a build, computed once for this selection and inputs and
+        shared by every chapter that asks (see :mod:`analysis.data.result_memo`).
+
+        In a build it is computed from the selection's tables as the data folder holds them
+        (a context with nothing loaded yet), so that every file it reads is recorded.
+        """
+        if memo_folder() is None:
+            return compute(self, *inputs)
+        selection = (DataFolder(self.data_dir), self.site, self.years, self.setting_types)
+        return remembered(name, (*selection, *inputs), lambda: compute(self.unloaded(), *inputs))
+
+    def unloaded(self) -> ChapterContext:
+        """The same selection with no table loaded yet."""
+        return ChapterContext(self.data_dir, self.site, self.years, self.setting_types, self.sites)
 
     @cached_property
     def admin(self) -> pd.DataFrame:

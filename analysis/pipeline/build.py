@@ -13,6 +13,7 @@ import csv
 import json
 import os
 import shutil
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import cache, cached_property
@@ -46,6 +47,7 @@ from analysis.pipeline.render import FORMATS, Renderer, detect_renderer, render_
 from analysis.pipeline.results_record import PREVIOUS_RECORD_NAME, RECORD_NAME, write_record
 from analysis.pipeline.scenarios import Scenario
 from analysis.pipeline.shards import SHARD_RECORD, Shard, ShardRecord, build_identity, share_of
+from analysis.pipeline.shared_results import remove_unused_results, shared_results_folder
 from analysis.pipeline.site_index import write_site_index
 from analysis.pipeline.workers import STAGING, Task, Workers
 from analysis.validation.identifiers import is_site_id, site_id_problem
@@ -348,6 +350,8 @@ class Builder:
         code = self.code
         environment = environment_fingerprint()
         self._data_listing = data_listing_fingerprint(self.options.data_dir)
+        self._result_memo = shared_results_folder(self.options.build_dir, code, environment)
+        started = time.time()
         for site in self.options.sites:
             self._write_provenance_inputs(site)
         self._shared: list[tuple[Path, Path]] = []
@@ -378,6 +382,7 @@ class Builder:
         except BaseException:
             workers.abandon()
             raise
+        remove_unused_results(self._result_memo, started)
         workers.close_in_background()  # the workers stop their kernels while the book renders
         self._stopping = workers
         for base, scenario in self._shared:
@@ -450,7 +455,15 @@ class Builder:
             return
         staged = scope_dir / STAGING / chapter.build_path
         task = Task(
-            self.scope_name(site), chapter.id, source, output, staged, parameters, key, manifest_dir
+            self.scope_name(site),
+            chapter.id,
+            source,
+            output,
+            staged,
+            parameters,
+            key,
+            manifest_dir,
+            self._result_memo,
         )
         self.report(ChapterRun(task.scope, task.chapter, "running"))
         workers.submit(task)
@@ -546,8 +559,6 @@ class Builder:
         return project
 
     def _render_and_publish(self) -> None:
-        import time
-
         started = time.perf_counter()
         scopes = list(self.options.sites)
         to_render = []

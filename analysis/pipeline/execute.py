@@ -32,11 +32,13 @@ def execute_chapter(
     parameters: dict[str, Any],
     cwd: Path = PROJECT_ROOT,
     kernel: WarmKernel | None = None,
+    result_memo: Path | None = None,
 ) -> Execution:
     """Run the notebook with injected parameters; write `output` only if every cell succeeds.
 
     With a warm kernel, the chapter runs in it after a reset; otherwise a kernel is started
-    for this chapter alone (its log left on stderr) and stopped afterwards.
+    for this chapter alone (its log left on stderr) and stopped afterwards. `result_memo`:
+    the build's folder of results shared between chapters (:mod:`analysis.data.result_memo`).
     """
     import papermill
     from papermill.exceptions import PapermillExecutionError
@@ -50,7 +52,7 @@ def execute_chapter(
     own_kernel = kernel is None
     try:
         kernel = kernel or WarmKernel(cwd, stderr=None)
-        kernel.reset(reads_log)
+        kernel.reset(reads_log, result_memo)
         _register_warm_kernel_engine()
         papermill.execute_notebook(
             str(source),

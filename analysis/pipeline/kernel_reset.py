@@ -7,6 +7,7 @@ import threading
 import time
 
 from analysis.data.readlog import READS_LOG_ENV
+from analysis.data.result_memo import RESULT_MEMO_ENV
 
 _defaults: dict = {}
 _build_environment: dict[str, str] = {}  # the variables the last build gave this kernel
@@ -38,10 +39,11 @@ def freeze_imported_objects() -> None:
 
 
 def reset_between_chapters(
-    reads_log: str, cwd: str, environment: dict[str, str] | None = None
+    reads_log: str, cwd: str, environment: dict[str, str] | None = None, result_memo: str = ""
 ) -> None:
-    """Close figures, restore matplotlib settings, set the working folder and the reads log,
-    and (for a kernel kept from an earlier build) take this build's environment variables."""
+    """Close figures, restore matplotlib settings, set the working folder, the reads log and
+    the build's folder of shared results (none: ""), and (for a kernel kept from an earlier
+    build) take this build's environment variables."""
     import matplotlib as mpl
     import matplotlib.pyplot as plt
 
@@ -56,6 +58,10 @@ def reset_between_chapters(
         _build_environment.clear()
         _build_environment.update(environment)
     os.environ[READS_LOG_ENV] = reads_log
+    if result_memo:
+        os.environ[RESULT_MEMO_ENV] = result_memo
+    else:
+        os.environ.pop(RESULT_MEMO_ENV, None)
 
 
 def stop_when_idle(record: str, seconds: float, sockets: str) -> None:

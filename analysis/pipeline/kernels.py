@@ -170,14 +170,17 @@ class WarmKernel:
         """Run code in the kernel, without a time limit (raises if it raises)."""
         self._execute(code, timeout=None)
 
-    def reset(self, reads_log: Path) -> None:
-        """Forget the previous chapter and log this chapter's reads to `reads_log` (a kept
-        kernel also takes this process's environment variables)."""
-        environment = f", {dict(os.environ)!r}" if self.lease is not None else ""
+    def reset(self, reads_log: Path, result_memo: Path | None = None) -> None:
+        """Forget the previous chapter, log this chapter's reads to `reads_log` and share
+        results through `result_memo` (a kept kernel also takes this process's environment
+        variables)."""
+        environment = dict(os.environ) if self.lease is not None else None
+        memo = str(result_memo) if result_memo is not None else ""
         self._execute(
             "%reset -f\n"
             "from analysis.pipeline.kernel_reset import reset_between_chapters\n"
-            f"reset_between_chapters({str(reads_log)!r}, {str(self.cwd)!r}{environment})"
+            f"reset_between_chapters({str(reads_log)!r}, {str(self.cwd)!r}, {environment!r}, "
+            f"{memo!r})"
         )
 
     def restart(self) -> None:

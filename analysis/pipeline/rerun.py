@@ -103,6 +103,7 @@ def run_chapter(
         from analysis.pipeline.execute import execute_chapter
         from analysis.pipeline.kept_kernels import KERNELS, keep_policy
         from analysis.pipeline.kernels import kept_or_new_kernel
+        from analysis.pipeline.shared_results import shared_results_folder
 
         keep = keep_policy(out_dir / CACHE_FOLDER / KERNELS, keep_kernels, code, environment)
         validation = out_dir / CACHE_FOLDER / "validation"
@@ -116,7 +117,10 @@ def run_chapter(
         kernel = kept_or_new_kernel(keep)  # its stderr (the kernel's log) stays off the terminal
         try:
             say(f"executing {chapter_id}")
-            result = execute_chapter(chapter_id, source, notebook, parameters, kernel=kernel)
+            memo = shared_results_folder(out_dir / CACHE_FOLDER, code, environment)
+            result = execute_chapter(
+                chapter_id, source, notebook, parameters, kernel=kernel, result_memo=memo
+            )
         finally:
             kernel.release()  # stopped, or kept for the next run
         manifest.record(name, key, notebook, result.reads, data_dir)

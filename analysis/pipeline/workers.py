@@ -37,6 +37,7 @@ class Task:
     parameters: dict[str, Any]
     key: CacheKey
     manifest: Path  # the report's cache folder, where the accepted execution is recorded
+    result_memo: Path | None = None  # the build's folder of results chapters share
 
 
 @dataclass(frozen=True)
@@ -73,12 +74,17 @@ def _kernel_of_this_worker():
     return _worker_kernel
 
 
-def _execute(chapter: str, source: str, staged: str, parameters: dict) -> tuple:
+def _execute(
+    chapter: str, source: str, staged: str, parameters: dict, result_memo: str | None
+) -> tuple:
     """In a worker: execute one chapter in the warm kernel."""
     from analysis.pipeline.execute import execute_chapter
 
     kernel = _kernel_of_this_worker()
-    result = execute_chapter(chapter, Path(source), Path(staged), parameters, kernel=kernel)
+    memo = Path(result_memo) if result_memo is not None else None
+    result = execute_chapter(
+        chapter, Path(source), Path(staged), parameters, kernel=kernel, result_memo=memo
+    )
     return result.seconds, result.reads
 
 
@@ -109,7 +115,8 @@ class Workers:
                 initargs=(self.keep,),
             )
         task.staged.unlink(missing_ok=True)
-        arguments = (task.chapter, str(task.source), str(task.staged), task.parameters)
+        memo = str(task.result_memo) if task.result_memo is not None else None
+        arguments = (task.chapter, str(task.source), str(task.staged), task.parameters, memo)
         self._running[self._pool.submit(_execute, *arguments)] = task
 
     @property

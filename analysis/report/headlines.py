@@ -1104,7 +1104,12 @@ FINDERS: tuple[Callable, ...] = (
 def headline_findings(
     ctx, wtp: float = config.DEFAULT_WTP, alternative_wtp: float = config.ALTERNATIVE_WTP
 ) -> list[Finding]:
-    """The headline findings of topics 1 to 5, in topic order, computed from ``ctx``."""
+    """The headline findings of topics 1 to 5, in topic order, computed from ``ctx`` (once per
+    build: the summary and recommendations chapters share them)."""
+    return ctx.remembered("headline-findings", _findings, wtp, alternative_wtp)
+
+
+def _findings(ctx, wtp: float, alternative_wtp: float) -> list[Finding]:
     findings = [finder(ctx) for finder in FINDERS]
     findings += value_for_money(ctx, wtp, alternative_wtp)
     return sorted(findings, key=lambda finding: finding.topic)

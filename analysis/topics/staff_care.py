@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from analysis.data.result_memo import remembered
 from analysis.display.figure_text import describe_figure
 from analysis.display.presentation import format_count, format_number
 from analysis.display.share_figures import (
@@ -247,6 +248,10 @@ def wellbeing_model(staff: pd.DataFrame, sites: pd.DataFrame) -> ModelResult:
     in scope (one year, one group, one site) are left out.
     """
     data = wellbeing_model_data(staff, sites)
+    return remembered("wellbeing-model", (data,), lambda: _fit_wellbeing_model(data))
+
+
+def _fit_wellbeing_model(data: pd.DataFrame) -> ModelResult:
     candidates = {
         **{name: name for name in WELLBEING_PREDICTORS},
         "C(year)": "year",

@@ -79,7 +79,7 @@ DIGITISH = r"[0-9OoIl]"
 NHS_SEPARATOR = r"[ \-./_|]{1,3}"
 DIGIT_RUN = re.compile(rf"{DIGITISH}+(?:{NHS_SEPARATOR}{DIGITISH}+)*")
 GROUP = re.compile(rf"{DIGITISH}+")
-NHS_HINT = re.compile(r"(?:[0-9][^0-9]{0,7}){6}")  # six digits, close together
+NHS_HINT = re.compile(r"(?:[0-9][^0-9]{0,7}){7}")  # seven digits, close together
 MIN_REAL_DIGITS = 7  # of the ten; the others may be look-alike letters
 
 

@@ -55,3 +55,29 @@ def test_national_context_keeps_every_case(bundled_data_dir):
 def test_missing_data_folder_is_a_data_error(tmp_path):
     with pytest.raises(DataError, match="does not exist"):
         ChapterContext.load(data_dir=tmp_path / "missing")
+
+
+def test_a_shared_result_records_the_files_of_its_selection_in_every_chapter(
+    bundled_data_dir, tmp_path, monkeypatch
+):
+    from analysis.data.readlog import READS_LOG_ENV
+    from analysis.data.result_memo import RESULT_MEMO_ENV
+
+    monkeypatch.setenv(RESULT_MEMO_ENV, str(tmp_path / "shared"))
+    calls, reads = [], []
+    for chapter in ("computes", "reads"):
+        log = tmp_path / f"{chapter}.reads"
+        monkeypatch.setenv(READS_LOG_ENV, str(log))
+        ctx = ChapterContext.load(data_dir=bundled_data_dir, site="S07")
+        assert len(ctx.staff_survey)  # loaded before: its read is logged now, not below
+        log.unlink()
+
+        def surveys(c, scale, name=chapter):
+            calls.append(name)
+            return scale * (len(c.staff_survey) + len(c.cyp_survey))
+
+        assert ctx.remembered("surveys", surveys, 2) > 0
+        reads.append({line.rsplit("/", 1)[-1] for line in log.read_text().split()})
+    assert calls == ["computes"]
+    assert reads[0] == reads[1]
+    assert {"staff_survey.csv", "cyp_survey.csv"} <= reads[1]

@@ -16,3 +16,16 @@ def test_nothing_is_recorded_outside_a_build(bundled_data_dir, tmp_path, monkeyp
     monkeypatch.delenv(READS_LOG_ENV, raising=False)
     loading.load_sites(bundled_data_dir)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_reads_inside_a_block_are_collected_by_it_and_every_block_around_it(tmp_path):
+    from analysis.data.readlog import record_read, recording_reads
+
+    first, second = tmp_path / "a.csv", tmp_path / "b.csv"
+    with recording_reads() as outer:
+        record_read(first)
+        with recording_reads() as inner:
+            record_read(second)
+    record_read(first)  # after the blocks: collected by none
+    assert inner == {str(second.resolve())}
+    assert outer == {str(first.resolve()), str(second.resolve())}

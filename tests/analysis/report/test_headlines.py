@@ -265,3 +265,15 @@ def test_summary_notebook_is_clean_and_defaults_match_config():
     defaults = parameters_cell_defaults(path)
     assert defaults["wtp"] == config.DEFAULT_WTP
     assert defaults["alternative_wtp"] == config.ALTERNATIVE_WTP
+
+
+def test_findings_shared_between_chapters_equal_those_computed(tmp_path, monkeypatch):
+    from analysis.data.result_memo import RESULT_MEMO_ENV
+
+    monkeypatch.delenv(RESULT_MEMO_ENV, raising=False)
+    computed = headlines.headline_findings(ChapterContext.load(site="S03"), 25000.0)
+    monkeypatch.setenv(RESULT_MEMO_ENV, str(tmp_path / "shared"))
+    stored = headlines.headline_findings(ChapterContext.load(site="S03"), 25000.0)
+    shared = headlines.headline_findings(ChapterContext.load(site="S03"), 25000.0)
+    assert len(list((tmp_path / "shared").glob("headline-findings-*"))) == 1
+    assert repr(shared) == repr(stored) == repr(computed)
