@@ -92,6 +92,13 @@ def test_nhs_numbers_are_found_however_they_are_written(number, before, after):
     assert "no NHS numbers" in rules_found(f"{before}{number}{after}")
 
 
+def test_an_nhs_number_with_three_letters_typed_for_digits_is_found():
+    # 401 001 0002 passes the check; seven real digits are the fewest the rule accepts
+    assert "no NHS numbers" in rules_found("4O1 OO1 0002")
+    assert "no NHS numbers" in rules_found("ref 4O1-0O1-0002 seen")
+    assert "no NHS numbers" not in rules_found("4O1 OO1 0O02")  # six real digits
+
+
 @SETTINGS
 @given(nhs_digits(), st.sampled_from(SEPARATORS))
 def test_a_wrong_check_digit_is_not_an_nhs_number(digits, separator):
