@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from analysis.data.data_folder import resolve_data_dir
@@ -119,19 +120,27 @@ def typed_table(frame: pd.DataFrame, columns: Mapping[str, Any], name: str) -> p
 
 
 def _convert(values: pd.Series, kind: str, where: str) -> pd.Series:
-    text = values.astype("string").str.strip()
-    text = text.mask(text == "")
+    """``values`` (text) in the dtype of the schema type ``kind``; each distinct value is
+    converted once (a column of 100,000 answers holds a handful)."""
+    codes, distinct = pd.factorize(values.astype(object), use_na_sentinel=True)
+    codes = np.where(codes < 0, len(distinct), codes)  # missing: the NA after the distinct values
+    text = pd.Series([*distinct, pd.NA], dtype="string").str.strip()
+    converted = _convert_distinct(text.mask(text == ""), kind, where, codes)
+    return converted.take(codes).set_axis(values.index)
+
+
+def _convert_distinct(text: pd.Series, kind: str, where: str, codes: np.ndarray) -> pd.Series:
     present = text.notna()
     if kind in ("string", "category"):
         return text
     if kind == "boolean":
         lowered = text.str.lower()
         bad = present & ~lowered.isin(TRUE_TEXT + FALSE_TEXT)
-        _fail_if(bad, text, where, "booleans are true/false (or 1/0)")
+        _fail_if(bad, text, where, "booleans are true/false (or 1/0)", codes)
         return lowered.isin(TRUE_TEXT).astype("boolean").mask(~present)
     if kind == "month":
         parsed = pd.to_datetime(text.astype(object), format="%Y-%m", errors="coerce")
-        _fail_if(present & parsed.isna(), text, where, "months are written YYYY-MM")
+        _fail_if(present & parsed.isna(), text, where, "months are written YYYY-MM", codes)
         return parsed.astype(MONTH_DTYPE)
     numbers = pd.to_numeric(text.astype(object), errors="coerce")
     if kind == "integer":
@@ -140,18 +149,19 @@ def _convert(values: pd.Series, kind: str, where: str) -> pd.Series:
             text,
             where,
             "integers are whole numbers",
+            codes,
         )
         return numbers.astype("Float64").round().astype("Int64")
-    _fail_if(present & numbers.isna(), text, where, "floats are numbers")
+    _fail_if(present & numbers.isna(), text, where, "floats are numbers", codes)
     return numbers.astype(PANDAS_DTYPE["float"])
 
 
-def _fail_if(bad: pd.Series, text: pd.Series, where: str, rule: str) -> None:
+def _fail_if(bad: pd.Series, text: pd.Series, where: str, rule: str, codes: np.ndarray) -> None:
+    """Refuse the column if any distinct value is ``bad``, counting the rows that hold one."""
     if bad.any():
         examples = ", ".join(repr(v) for v in sorted(text[bad].unique())[:3])
-        raise DataError(
-            f"{where}: {int(bad.sum())} invalid value(s) (e.g. {examples}); rule: {rule}"
-        )
+        rows = int(bad.to_numpy(dtype=bool)[codes].sum())
+        raise DataError(f"{where}: {rows} invalid value(s) (e.g. {examples}); rule: {rule}")
 
 
 def _display_name(path: Path) -> str:

@@ -20,7 +20,8 @@ import hashlib
 import os
 import pickle
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
 
@@ -51,15 +52,42 @@ def remembered(name: str, inputs: Iterable[object], compute: Callable[[], T]) ->
         return compute()
     path = folder / f"{name}-{input_key(name, inputs)}.pickle"
     stored = _load(path)
-    if stored is not None:
-        reads, result = stored
-        for read in reads:
-            record_read(Path(read))
-        return result
-    with recording_reads() as reads:
-        result = compute()
-    _store(path, (sorted(reads), result))
+    if stored is None:
+        with _computing(path):
+            stored = _load(path)  # computed by another chapter while this one waited
+            if stored is None:
+                with recording_reads() as reads:
+                    result = compute()
+                _store(path, (sorted(reads), result))
+                return result
+    reads, result = stored
+    for read in reads:
+        record_read(Path(read))
     return result
+
+
+@contextmanager
+def _computing(path: Path) -> Iterator[None]:
+    """Hold the result's lock while computing it: a chapter in the other worker that needs the
+    same result waits for it rather than computing it too (a lock the system releases if the
+    process dies; where there is no flock, both compute)."""
+    try:
+        import fcntl
+    except ImportError:
+        fcntl = None
+    handle = None
+    if fcntl is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle = open(path.with_suffix(".lock"), "ab")  # noqa: SIM115 - held across the yield
+        except OSError:
+            handle = None
+    if handle is None:
+        yield
+        return
+    with handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
 
 
 class DataFolder:

@@ -1,3 +1,6 @@
+import threading
+import time
+
 import pandas as pd
 import pytest
 
@@ -87,7 +90,7 @@ def test_a_data_folder_is_keyed_by_the_bytes_of_its_files(tmp_path):
 def test_a_damaged_result_is_computed_again(memo):
     compute = Counting()
     remembered("answer", (1,), compute)
-    (stored,) = memo.iterdir()
+    (stored,) = memo.glob("*.pickle")
     stored.write_bytes(b"not a pickle")
     assert remembered("answer", (1,), compute) == {"value": 42, "call": 2}
     assert remembered("answer", (1,), compute) == {"value": 42, "call": 2}  # stored again
@@ -108,4 +111,32 @@ def test_nothing_half_written_is_left_when_storing_fails(memo, monkeypatch):
 
     monkeypatch.setattr(result_memo.pickle, "dump", refuse)
     remembered("answer", (1,), Counting())
-    assert list(memo.iterdir()) == []
+    assert [p.suffix for p in memo.iterdir()] == [".lock"]
+
+
+def test_a_chapter_needing_a_result_another_is_computing_waits_for_it(memo):
+    started, finish = threading.Event(), threading.Event()
+    calls, results = [], []
+
+    def slow():
+        calls.append("first")
+        started.set()
+        finish.wait(10)
+        return "computed once"
+
+    def also():
+        calls.append("second")
+        return "computed twice"
+
+    first = threading.Thread(target=lambda: results.append(remembered("r", (1,), slow)))
+    first.start()
+    assert started.wait(10)
+    second = threading.Thread(target=lambda: results.append(remembered("r", (1,), also)))
+    second.start()
+    time.sleep(0.3)
+    assert second.is_alive()  # waiting for the first to finish, not computing
+    finish.set()
+    first.join(10)
+    second.join(10)
+    assert calls == ["first"]
+    assert results == ["computed once", "computed once"]
