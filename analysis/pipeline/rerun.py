@@ -103,7 +103,11 @@ def run_chapter(
         from analysis.pipeline.execute import execute_chapter
         from analysis.pipeline.kept_kernels import KERNELS, keep_policy
         from analysis.pipeline.kernels import kept_or_new_kernel
-        from analysis.pipeline.shared_results import shared_results_folder
+        from analysis.pipeline.shared_results import (
+            KEEP_RUN_RESULTS_SECONDS,
+            remove_unused_results,
+            shared_results_folder,
+        )
 
         keep = keep_policy(out_dir / CACHE_FOLDER / KERNELS, keep_kernels, code, environment)
         validation = out_dir / CACHE_FOLDER / "validation"
@@ -118,6 +122,7 @@ def run_chapter(
         try:
             say(f"executing {chapter_id}")
             memo = shared_results_folder(out_dir / CACHE_FOLDER, code, environment)
+            remove_unused_results(memo, time.time() - KEEP_RUN_RESULTS_SECONDS)
             result = execute_chapter(
                 chapter_id, source, notebook, parameters, kernel=kernel, result_memo=memo
             )

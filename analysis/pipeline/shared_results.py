@@ -2,7 +2,8 @@
 
 One folder per code and environment fingerprint, under the build folder: results written by
 other code are removed when a build starts, and results no chapter of a build used are
-removed when it ends, so the folder holds what the current data and code give.
+removed when it ends, so the folder holds what the current data and code give. `run`, whose
+runs each take their own parameters, keeps the results used in the last week.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from analysis.pipeline.cache import text_sha256
 
 SHARED_RESULTS = "shared-results"
 CLOCK_SLACK_SECONDS = 2.0  # file times may lag the clock the build started by
+KEEP_RUN_RESULTS_SECONDS = 7 * 24 * 3600  # `run` keeps the results used in the last week
 
 
 def shared_results_folder(build_dir: Path, code: str, environment: str) -> Path:

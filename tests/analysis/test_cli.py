@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -95,6 +96,17 @@ def test_run_executes_renders_and_then_serves_an_unchanged_run_from_the_cache(tm
     assert again.stdout.splitlines() == [str(page), str(notebook)]
     assert "served from the cache" in again.stderr
     assert {path: path.stat().st_mtime_ns for path in (page, notebook)} == before
+
+
+def test_runs_of_the_summary_and_recommendations_share_their_headline_findings(tmp_path):
+    for chapter in ("summary", "recommendations"):
+        arguments = ("-p", "site", "S07", "-p", "wtp", "25000", "--out", str(tmp_path))
+        result = _invoke("run", chapter, *arguments)
+        assert result.exit_code == 0, result.output
+    assert len(list(tmp_path.rglob("headline-findings-*.pickle"))) == 1
+    entry = tmp_path / ".cache" / "recommendations__site_S07__wtp_25000.json"
+    reads = {Path(path).name for path in json.loads(entry.read_text())["reads"]}
+    assert {"cyp_survey.csv", "staff_survey.csv", "interviews.csv", "S07.csv"} <= reads
 
 
 def test_a_changed_parameter_is_a_new_run_not_a_cached_one(tmp_path):
