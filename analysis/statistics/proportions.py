@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 import yaml
 
@@ -50,17 +51,19 @@ def at_least(values: pd.Series, scale: str, threshold: str) -> pd.Series:
     levels = scale_levels(scale)
     if threshold not in levels:
         raise ParameterError(f"{threshold!r} is not a level of scale {scale!r}: {levels}")
-    answered = values.notna()
-    unknown = sorted(set(values[answered].astype(str)) - set(levels))
+    codes, distinct = pd.factorize(values, use_na_sentinel=True)  # each answer once: missing -1
+    labels = [str(label) for label in distinct]
+    unknown = sorted(set(labels) - set(levels))
     if unknown:
         raise DataError(
             f"column {values.name!r}: {len(unknown)} label(s) not on the {scale!r} scale "
             f"({', '.join(map(repr, unknown[:5]))}); expected one of {', '.join(levels)}"
         )
     rank = {label: position for position, label in enumerate(levels)}
-    flags = pd.Series(pd.NA, index=values.index, dtype="boolean", name=values.name)
-    flags[answered] = values[answered].astype(str).map(rank) >= rank[threshold]
-    return flags
+    reached = np.array([rank[label] >= rank[threshold] for label in labels] + [False])
+    flags = pd.array(reached[codes], dtype="boolean")
+    flags[codes < 0] = pd.NA
+    return pd.Series(flags, index=values.index, name=values.name)
 
 
 def at_least_sometimes(values: pd.Series) -> pd.Series:

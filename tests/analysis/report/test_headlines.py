@@ -275,5 +275,5 @@ def test_findings_shared_between_chapters_equal_those_computed(tmp_path, monkeyp
     monkeypatch.setenv(RESULT_MEMO_ENV, str(tmp_path / "shared"))
     stored = headlines.headline_findings(ChapterContext.load(site="S03"), 25000.0)
     shared = headlines.headline_findings(ChapterContext.load(site="S03"), 25000.0)
-    assert len(list((tmp_path / "shared").glob("headline-findings-*"))) == 1
+    assert len(list((tmp_path / "shared").glob("headline-findings-*.pickle"))) == 1
     assert repr(shared) == repr(stored) == repr(computed)
