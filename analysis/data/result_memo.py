@@ -10,7 +10,8 @@ while computing it, and a chapter that reads the result records those reads as i
 so the build still knows which files each chapter depends on.
 
 Outside a build the variable is unset and everything is computed as usual. A stored
-result that cannot be read is computed again.
+result that cannot be read is computed again. Results are pickles, read only from the build
+folder, which is trusted as its executed notebooks and kept kernels' records are.
 """
 
 from __future__ import annotations
