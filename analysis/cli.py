@@ -48,8 +48,11 @@ def user_errors(command):
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
+        from analysis.interrupts import remembering_interrupts
+
         try:
-            return command(*args, **kwargs)
+            with remembering_interrupts():
+                return command(*args, **kwargs)
         except ValidationFailed as exc:
             if exc.report is not None:
                 from analysis.validation.failures import print_failures

@@ -30,6 +30,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from analysis.interrupts import raise_if_interrupted
+
 STAGING = "staging"
 STAGED_BOOK = "book"  # the new book, inside the staging folder
 RETIRED_BOOK = "old"  # the previous book, moved aside by the fallback swap
@@ -113,6 +115,7 @@ def publish(staged: Path, book_dir: Path) -> None:
     ``staged`` is a folder made by :func:`staging_dir`. If ``book_dir`` is a symbolic link,
     the folder it points to is replaced (the link stays).
     """
+    raise_if_interrupted()  # a Ctrl-C that other code swallowed still stops it
     target = Path(os.path.realpath(book_dir))
     root = staging_root(staged)
     (staged / MARKER).write_text("published by stairs-report\n", encoding="utf-8")

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from analysis.interrupts import children_ignore_interrupts, ignore_interrupts
 from analysis.pipeline.cache import CacheKey
 from analysis.pipeline.kept_kernels import KeepPolicy
 
@@ -55,8 +56,10 @@ _keep_policy: KeepPolicy | None = None
 
 
 def _configure_worker(keep: KeepPolicy | None) -> None:
-    """In a new worker: whether its kernel is kept for the next build."""
+    """In a new worker: Ctrl-C is the build's to handle, and whether its kernel is kept for
+    the next build."""
     global _keep_policy
+    ignore_interrupts()
     _keep_policy = keep
 
 
@@ -106,18 +109,19 @@ class Workers:
 
     def submit(self, task: Task) -> None:
         """Queue a chapter; the pool starts with the first one."""
-        if self._pool is None:
-            context = multiprocessing.get_context("spawn")
-            self._pool = ProcessPoolExecutor(
-                max_workers=self.jobs,
-                mp_context=context,
-                initializer=_configure_worker,
-                initargs=(self.keep,),
-            )
         task.staged.unlink(missing_ok=True)
         memo = str(task.result_memo) if task.result_memo is not None else None
         arguments = (task.chapter, str(task.source), str(task.staged), task.parameters, memo)
-        self._running[self._pool.submit(_execute, *arguments)] = task
+        with children_ignore_interrupts():  # the pool starts its processes as tasks arrive
+            if self._pool is None:
+                context = multiprocessing.get_context("spawn")
+                self._pool = ProcessPoolExecutor(
+                    max_workers=self.jobs,
+                    mp_context=context,
+                    initializer=_configure_worker,
+                    initargs=(self.keep,),
+                )
+            self._running[self._pool.submit(_execute, *arguments)] = task
 
     @property
     def pending(self) -> int:

@@ -46,22 +46,33 @@ def _rendering(book: Path) -> bool:
     )
 
 
-def test_ctrl_c_during_execution_leaves_the_previous_report(tmp_path):
-    book = tmp_path / "_book"
+def _chapter_staged(build_dir: Path) -> bool:
+    """True once a worker has executed a chapter (into staging) while others still run."""
+    return any(build_dir.glob("*/staging/**/*.ipynb"))
+
+
+@pytest.mark.parametrize("moment", ["while the workers start", "during execution"])
+def test_ctrl_c_leaves_the_previous_report(tmp_path, moment):
+    book, build_dir = tmp_path / "_book", tmp_path / "_build"
     before = _previous_book(book)
     process = subprocess.Popen(
-        [*CLI, "--out", str(book), "--build-dir", str(tmp_path / "_build")],
+        [*CLI, "--out", str(book), "--build-dir", str(build_dir)],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
         start_new_session=True,
     )
-    for line in process.stdout:
-        if " executed " in line:
-            break
-    os.killpg(process.pid, signal.SIGINT)
+    if moment == "while the workers start":
+        assert process.stdout.readline().startswith("renderer:")  # the build has begun
+    else:
+        deadline = time.monotonic() + 300
+        while not _chapter_staged(build_dir) and time.monotonic() < deadline:
+            assert process.poll() is None, "the build ended before a chapter was staged"
+            time.sleep(0.01)
+    os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
     output = process.communicate(timeout=120)[0]
-    assert process.returncode != 0
+    assert process.returncode == 130, output
+    assert "interrupted: the published report is unchanged" in output
     assert "Traceback" not in output
     assert _snapshot(book) == before
     assert _leftovers(book) == []

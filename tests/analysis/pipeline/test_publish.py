@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import shutil
@@ -52,6 +53,25 @@ def test_publish_replaces_the_book_with_the_staged_folder(tmp_path):
     publish(staged, book)
     assert snapshot(book) == NEW
     assert is_published_book(book)
+    assert [p.name for p in tmp_path.iterdir()] == ["_book"]
+
+
+def test_a_ctrl_c_that_other_code_swallowed_still_stops_the_publish(tmp_path):
+    import signal
+
+    from analysis.interrupts import remembering_interrupts
+
+    book = tmp_path / "_book"
+    write_tree(book, OLD)
+    staged = staging_dir(book)
+    write_tree(staged, NEW)
+    with remembering_interrupts():
+        with contextlib.suppress(KeyboardInterrupt):  # as a library's catch-all import does
+            os.kill(os.getpid(), signal.SIGINT)
+        with pytest.raises(KeyboardInterrupt):
+            publish(staged, book)
+    discard(staged)
+    assert snapshot(book) == OLD
     assert [p.name for p in tmp_path.iterdir()] == ["_book"]
 
 
