@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from analysis.interrupts import children_ignore_interrupts, ignore_interrupts
+from analysis.interrupts import ignore_interrupts
 from analysis.pipeline.cache import CacheKey
 from analysis.pipeline.kept_kernels import KeepPolicy
 
@@ -112,16 +112,15 @@ class Workers:
         task.staged.unlink(missing_ok=True)
         memo = str(task.result_memo) if task.result_memo is not None else None
         arguments = (task.chapter, str(task.source), str(task.staged), task.parameters, memo)
-        with children_ignore_interrupts():  # the pool starts its processes as tasks arrive
-            if self._pool is None:
-                context = multiprocessing.get_context("spawn")
-                self._pool = ProcessPoolExecutor(
-                    max_workers=self.jobs,
-                    mp_context=context,
-                    initializer=_configure_worker,
-                    initargs=(self.keep,),
-                )
-            self._running[self._pool.submit(_execute, *arguments)] = task
+        if self._pool is None:
+            context = multiprocessing.get_context("spawn")
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.jobs,
+                mp_context=context,
+                initializer=_configure_worker,
+                initargs=(self.keep,),
+            )
+        self._running[self._pool.submit(_execute, *arguments)] = task
 
     @property
     def pending(self) -> int:

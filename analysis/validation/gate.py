@@ -410,15 +410,14 @@ def _submissions_while_checking_tables(gate: _Gate, sites: list[str]) -> dict[st
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    from analysis.interrupts import children_ignore_interrupts, ignore_interrupts
+    from analysis.interrupts import ignore_interrupts
 
     arguments = (gate.data_dir, gate.schema, gate.broken_codings, sites)
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(
         max_workers=1, mp_context=context, initializer=ignore_interrupts
     ) as pool:
-        with children_ignore_interrupts():  # Ctrl-C is this process's to handle
-            future = pool.submit(_submission_values, *arguments)
+        future = pool.submit(_submission_values, *arguments)
         _check_tables(gate)
         try:
             return future.result()

@@ -2,15 +2,11 @@ import contextlib
 import multiprocessing
 import os
 import signal
-import threading
+from concurrent.futures import ProcessPoolExecutor
 
 import pytest
 
-from analysis.interrupts import (
-    children_ignore_interrupts,
-    raise_if_interrupted,
-    remembering_interrupts,
-)
+from analysis.interrupts import ignore_interrupts, raise_if_interrupted, remembering_interrupts
 
 
 def _sigint_disposition() -> str:
@@ -19,40 +15,10 @@ def _sigint_disposition() -> str:
     )
 
 
-def test_children_started_in_the_block_ignore_ctrl_c_and_this_process_does_not():
+def test_the_commands_process_pools_ignore_ctrl_c_and_the_command_does_not():
     context = multiprocessing.get_context("spawn")
-    with children_ignore_interrupts():
-        pool = context.Pool(1)
-    try:
-        assert pool.apply(_sigint_disposition) == "ignored"
-    finally:
-        pool.close()
-        pool.join()
-    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
-
-
-def test_a_ctrl_c_pressed_while_children_start_arrives_when_they_have_started():
-    reached_the_end_of_the_block = False
-    with pytest.raises(KeyboardInterrupt), children_ignore_interrupts():
-        signal.pthread_kill(threading.get_ident(), signal.SIGINT)  # to this thread
-        reached_the_end_of_the_block = True
-    assert reached_the_end_of_the_block
-
-
-def test_a_ctrl_c_arriving_as_the_block_begins_arrives_before_anything_starts(monkeypatch):
-    block = signal.pthread_sigmask
-
-    def block_then_press_ctrl_c(how, mask):
-        previous = block(how, mask)
-        if how == signal.SIG_BLOCK:
-            signal.pthread_kill(threading.get_ident(), signal.SIGINT)  # waiting, blocked
-        return previous
-
-    monkeypatch.setattr(signal, "pthread_sigmask", block_then_press_ctrl_c)
-    started = False
-    with pytest.raises(KeyboardInterrupt), children_ignore_interrupts():
-        started = True
-    assert not started
+    with ProcessPoolExecutor(1, mp_context=context, initializer=ignore_interrupts) as pool:
+        assert pool.submit(_sigint_disposition).result() == "ignored"
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
 
