@@ -23,12 +23,17 @@ _interrupted = False  # a Ctrl-C arrived inside `remembering_interrupts`
 @contextmanager
 def remembering_interrupts() -> Iterator[None]:
     """Inside the block a Ctrl-C raises KeyboardInterrupt as usual and is also remembered for
-    :func:`raise_if_interrupted` (outside the main thread: nothing changes)."""
+    :func:`raise_if_interrupted`. Nothing changes outside the main thread, or where SIGINT is
+    not Python's usual handler (a command started with it ignored, as in the background,
+    keeps ignoring it)."""
     global _interrupted
-    if threading.current_thread() is not threading.main_thread():
+    previous = signal.getsignal(signal.SIGINT)
+    if (
+        threading.current_thread() is not threading.main_thread()
+        or previous is not signal.default_int_handler
+    ):
         yield
         return
-    previous = signal.getsignal(signal.SIGINT)
 
     def remember(signum, frame):
         global _interrupted

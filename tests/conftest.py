@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import signal
 from pathlib import Path
 
 import pytest
@@ -34,3 +35,12 @@ def generated_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def writable_data_dir(tmp_path: Path, bundled_data_dir: Path) -> Path:
     """A private copy of the bundled dataset that a test may change or damage."""
     return Path(shutil.copytree(bundled_data_dir, tmp_path / "data"))
+
+
+@pytest.fixture
+def ctrl_c_raises():
+    """Python's own Ctrl-C handler, as in a terminal (a test runner may start with SIGINT
+    ignored, as background jobs are)."""
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, before)

@@ -46,6 +46,12 @@ def _rendering(book: Path) -> bool:
     )
 
 
+def _ctrl_c_as_in_a_terminal() -> None:
+    """In the build's process: SIGINT's default action, even if the test runner ignores it
+    (as background jobs do), so that the build meets Ctrl-C as it would in a terminal."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _chapter_staged(build_dir: Path) -> bool:
     """True once a worker has executed a chapter (into staging) while others still run."""
     return any(build_dir.glob("*/staging/**/*.ipynb"))
@@ -61,6 +67,7 @@ def test_ctrl_c_leaves_the_previous_report(tmp_path, moment):
         stderr=subprocess.STDOUT,
         text=True,
         start_new_session=True,
+        preexec_fn=_ctrl_c_as_in_a_terminal,
     )
     if moment == "while the workers start":
         assert process.stdout.readline().startswith("renderer:")  # the build has begun

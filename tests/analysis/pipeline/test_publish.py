@@ -56,7 +56,7 @@ def test_publish_replaces_the_book_with_the_staged_folder(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["_book"]
 
 
-def test_a_ctrl_c_that_other_code_swallowed_still_stops_the_publish(tmp_path):
+def test_a_ctrl_c_that_other_code_swallowed_still_stops_the_publish(tmp_path, ctrl_c_raises):
     import signal
 
     from analysis.interrupts import remembering_interrupts
