@@ -4,7 +4,8 @@ Every file is decoded as strict UTF-8 and parsed as text, then each column is gi
 its contract dtype: text as pandas "string", booleans "boolean", integers "Int64",
 floats float64 and months datetime64 (first day of the month).  A missing, empty,
 undecodable or truncated file, a missing column or a value of the wrong type is a
-DataError naming the file.  Nothing is cached: every call reads the files again.
+DataError naming the file.  A process builds each table once while its files' size and
+modification time are unchanged, and hands out copies.
 """
 
 from __future__ import annotations
