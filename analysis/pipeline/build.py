@@ -183,7 +183,13 @@ class Builder:
     """Runs the stages for a set of scopes."""
 
     def __init__(self, options: BuildOptions, report: Reporter | None = None):
-        self.options = options
+        # Absolute paths: the kernels run in the project folder, not in the caller's.
+        self.options = replace(
+            options,
+            data_dir=options.data_dir.absolute(),
+            book_dir=options.book_dir.absolute(),
+            build_dir=options.build_dir.absolute(),
+        )
         self.report = report or (lambda run: None)
         self.book: Book = read_book()
         self.site_book: Book = read_book(SITE_BOOK)

@@ -78,6 +78,7 @@ def run_chapter(
     (and are kept for the next), as `build --keep-kernels` does."""
     say = status or (lambda message: None)
     started = time.perf_counter()
+    data_dir, out_dir = data_dir.absolute(), out_dir.absolute()  # the kernel runs elsewhere
     book = read_book()
     chapter = book.chapter(chapter_id)
     source = PROJECT_ROOT / chapter.source

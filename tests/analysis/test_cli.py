@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from analysis.cli import app
-from analysis.config import PUBLISHED_FIGURES_PATH
+from analysis.config import DEFAULT_DATA_DIR, PUBLISHED_FIGURES_PATH
 from analysis.pipeline.book import read_book
 
 runner = CliRunner()
@@ -161,27 +161,34 @@ def test_run_help_lists_the_chapters_and_their_parameters():
 
 
 def test_a_successful_run_prints_no_kernel_errors_or_warnings(tmp_path):
-    """Only the page's and the executed notebook's paths and the timing: no kernel log lines."""
+    """Only the page's and the executed notebook's paths and the timing: no kernel log lines.
+    Folders given relative to where the command runs are found (the kernel runs elsewhere)."""
+    import shutil
     import subprocess
     import sys
     from pathlib import Path
 
+    shutil.copytree(DEFAULT_DATA_DIR, tmp_path / "extract")
     cli = Path(sys.executable).with_name("stairs-report")
     done = subprocess.run(
-        [str(cli), "run", "introduction", "--out", str(tmp_path)],
+        [str(cli), "run", "introduction", "--data", "extract", "--out", "runs"],
         capture_output=True,
         text=True,
         timeout=600,
+        cwd=tmp_path,
     )
     assert done.returncode == 0, done.stderr
     printed = done.stdout + done.stderr
     for noise in ("KeyboardInterrupt", "ERROR", "WARNING", "without encryption", "Traceback"):
         assert noise not in printed, printed
+    out = tmp_path / "runs"
     assert done.stdout.splitlines() == [
-        str(tmp_path / "introduction.html"),
-        str(tmp_path / "introduction.ipynb"),
+        str(out / "introduction.html"),
+        str(out / "introduction.ipynb"),
     ]
-    assert list(tmp_path.glob("kernel*")) == [] and list(Path.cwd().glob("kernel-*")) == []
+    notebook = (out / "introduction.ipynb").read_text(encoding="utf-8")
+    assert str(tmp_path / "extract") in notebook  # the data folder it was given
+    assert list(out.glob("kernel*")) == [] and list(Path.cwd().glob("kernel-*")) == []
 
 
 def test_figures_json_covers_every_published_id():

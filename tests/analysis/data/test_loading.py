@@ -38,6 +38,12 @@ def test_empty_data_dir_means_the_bundled_synthetic_data(data_dir):
     assert loading.resolve_data_dir(data_dir) == config.DEFAULT_DATA_DIR
 
 
+def test_a_relative_data_folder_is_made_absolute(tmp_path, monkeypatch):
+    (tmp_path / "extract").mkdir()
+    monkeypatch.chdir(tmp_path)
+    assert loading.resolve_data_dir("extract") == tmp_path / "extract"
+
+
 def test_missing_data_folder_is_a_data_error(tmp_path):
     with pytest.raises(DataError, match="does not exist"):
         loading.resolve_data_dir(tmp_path / "nowhere")

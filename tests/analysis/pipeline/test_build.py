@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from analysis.config import DEFAULT_DATA_DIR
 from analysis.errors import ParameterError
 from analysis.pipeline.book import read_book
-from analysis.pipeline.build import SITE_BOOK, check_sites, site_ids
+from analysis.pipeline.build import SITE_BOOK, Builder, BuildOptions, check_sites, site_ids
 
 
 def test_every_site_but_the_stc_gets_a_report():
@@ -25,6 +27,17 @@ def test_the_stc_is_refused_and_unknown_sites_too():
     with pytest.raises(ParameterError, match="unknown site 'S99'"):
         check_sites(("S99",), DEFAULT_DATA_DIR)
     assert check_sites((None, "S07"), DEFAULT_DATA_DIR) == (None, "S07")
+
+
+def test_the_builder_makes_relative_folders_absolute(tmp_path, monkeypatch):
+    """The kernels run in the project folder, so folders relative to the caller's are made
+    absolute before a chapter is given them."""
+    monkeypatch.chdir(tmp_path)
+    data = Path(os.path.relpath(DEFAULT_DATA_DIR, tmp_path))
+    options = Builder(BuildOptions(data, Path("book"), Path("build"))).options
+    assert options.data_dir.resolve() == DEFAULT_DATA_DIR.resolve()
+    assert options.data_dir.is_absolute()
+    assert (options.book_dir, options.build_dir) == (tmp_path / "book", tmp_path / "build")
 
 
 def test_site_book_has_only_release_chapters():
