@@ -516,5 +516,41 @@ def _cell(value) -> str:
     return str(value)
 
 
+def main() -> None:
+    """The `stairs-report` command: run it, then end the process at once.
+
+    A command has written everything (and stopped its worker processes and kernels) by the
+    time it returns. What would follow is the interpreter tearing down every module it
+    imported, great_expectations and pandas among them: most of a second that changes
+    nothing on disk, so it is skipped once the output is flushed.
+    """
+    try:
+        app()
+        status = 0
+    except SystemExit as exc:
+        status = exit_status(exc.code)
+    end_process(status)
+
+
+def exit_status(code: object) -> int:
+    """The process's exit status for a `SystemExit` code (a message means failure)."""
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code
+    print(code, file=sys.stderr)
+    return 1
+
+
+def end_process(status: int) -> None:
+    """Flush standard output and error, then exit with `status` without interpreter teardown."""
+    import contextlib
+
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe (`... | head`)
+            stream.flush()
+    os._exit(status)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    app()
+    main()

@@ -79,6 +79,8 @@ print(json.dumps({
     "executed": sorted(f"{r.scope}/{r.chapter}" for r in summary.executed),
     "rendered": summary.rendered,
 }))
+from analysis.cli import end_process
+end_process(0)  # as `stairs-report` ends: no interpreter teardown
 """
 
 GATE_CHILD = """
@@ -90,6 +92,8 @@ checks = json.loads((Path(sys.argv[2]) / "validation_results.json").read_text())
 print(json.dumps({"seconds": seconds, "cached": cached,
                   "gate_checks": {name: len(value) for name, value in checks.items()},
                   "great_expectations": "great_expectations" in sys.modules}))
+from analysis.cli import end_process
+end_process(0)
 """
 
 

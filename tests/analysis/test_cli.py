@@ -282,3 +282,28 @@ def test_stop_kernels_stops_the_kept_kernels_of_a_build_folder(tmp_path):
     assert "stopped 1 kept kernel(s)" in result.output
     assert not process_alive(kernel.pid)
     assert _invoke("stop-kernels", "--build-dir", str(tmp_path)).output.startswith("stopped 0")
+
+
+@pytest.mark.parametrize(("code", "status"), [(None, 0), (0, 0), (2, 2), (130, 130), ("bad", 1)])
+def test_exit_status_of_a_system_exit(code, status, capsys):
+    from analysis.cli import exit_status
+
+    assert exit_status(code) == status
+    assert capsys.readouterr().err == ("bad\n" if code == "bad" else "")
+
+
+def test_the_command_ends_with_its_exit_status_and_all_its_output(tmp_path):
+    """`stairs-report` skips the interpreter's teardown; its output and status are whole."""
+    import subprocess
+    import sys
+
+    cli = Path(sys.executable).with_name("stairs-report")
+    failed = subprocess.run(
+        [str(cli), "validate", "--data", str(tmp_path / "nowhere")], capture_output=True, text=True
+    )
+    assert failed.returncode == 2
+    assert failed.stderr.strip().endswith("does not exist or is not a folder")
+    listed = subprocess.run([str(cli), "figures"], capture_output=True, text=True)
+    assert listed.returncode == 0
+    rows = list(csv.DictReader(PUBLISHED_FIGURES_PATH.open(encoding="utf-8")))
+    assert listed.stdout.count("\n") > len(rows) and listed.stdout.rstrip().endswith("┘")
