@@ -164,6 +164,14 @@ def check_sites(requested: tuple[str | None, ...], data_dir: Path) -> tuple[str 
     return requested
 
 
+def check_formats(formats: tuple[str, ...]) -> None:
+    """Refuse, before anything runs, formats the renderers cannot write."""
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown or not formats:
+        given = ", ".join(unknown) if unknown else "none"
+        raise ParameterError(f"unknown format(s) {given}; --to takes html, pdf or html,pdf")
+
+
 def chapter_parameters(
     chapter: Chapter, site: str | None, data_dir: Path, extras: dict[str, Any]
 ) -> dict[str, Any]:
@@ -201,6 +209,7 @@ class Builder:
     def run(self) -> BuildSummary:
         """Gate, execute, render and publish; the book changes only if all succeed."""
         options = self.options
+        check_formats(options.formats)
         if not options.data_dir.is_dir():
             raise DataError(f"data folder not found: {options.data_dir}")
         check_sites(options.sites, options.data_dir)

@@ -77,6 +77,15 @@ def test_the_stc_has_no_site_report(tmp_path):
     assert not (tmp_path / "book").exists()
 
 
+@pytest.mark.parametrize("formats", ["docx", "html,docx", ","])
+def test_an_unknown_format_is_refused_before_anything_runs(formats, tmp_path):
+    result = _invoke("build", "--to", formats, "--out", str(tmp_path / "book"))
+    _assert_one_line_error(result, "unknown format(s)", "--to takes html, pdf or html,pdf")
+    assert result.exit_code == 2
+    assert "docx" in result.output or formats == ","
+    assert not (tmp_path / "book").exists()
+
+
 def test_run_executes_renders_and_then_serves_an_unchanged_run_from_the_cache(tmp_path):
     result = _invoke("run", "introduction", "-p", "years", "1,3", "--out", str(tmp_path))
     assert result.exit_code == 0, result.output
