@@ -69,4 +69,8 @@ def _build_folder(scope: Path) -> Path:
 
 
 def _listed(folder: Path) -> list[str]:
-    return sorted(p.name for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []
+    """The reports in a folder of reports: its subfolders that hold a results record (not the
+    site index's assets)."""
+    if not folder.is_dir():
+        return []
+    return sorted(p.name for p in folder.iterdir() if (p / RECORD_NAME).is_file())
