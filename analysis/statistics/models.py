@@ -320,14 +320,15 @@ def effects_display(result: ModelResult, decimals: int = 2) -> pd.DataFrame:
 
 
 def describe_sample(model: ModelResult, unit: str, protect: bool = False) -> str:
-    """'a GEE logistic regression (...) of 730 answers from 18 sites'; n released if protected."""
+    """'a GEE logistic regression (...), fitted to 730 answers from 18 sites'; n released if
+    protected."""
     from analysis.display.presentation import format_count
     from analysis.statistics.proportions import release_count
 
     article = "an" if model.method[:1].lower() in "aeiou" else "a"
     sites = f"{model.n_groups} site" + ("" if model.n_groups == 1 else "s")
     n = format_count(release_count(model.n, protect))
-    return f"{article} {model.method} of {n} {unit} from {sites}"
+    return f"{article} {model.method}, fitted to {n} {unit} from {sites}"
 
 
 def describe_effect(row: pd.Series, effect: str, decimals: int = 2) -> str:

@@ -133,8 +133,8 @@ def test_describe_sample_rounds_n_below_national_level_and_minds_its_grammar():
         True, "", "ordinary least squares (one site)", "y ~ x", 39, 1, "coefficient"
     )
     assert models.describe_sample(result, "answers") == (
-        "an ordinary least squares (one site) of 39 answers from 1 site"
+        "an ordinary least squares (one site), fitted to 39 answers from 1 site"
     )
     assert models.describe_sample(result, "answers", protect=True).endswith(
-        "of 40 answers from 1 site"
+        "fitted to 40 answers from 1 site"
     )
