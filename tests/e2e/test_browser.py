@@ -286,18 +286,26 @@ def _chapter_titles(page) -> list[str]:
 
 
 def _check_layout(page, width: int) -> list[str]:
-    """At a phone's width: no sideways scroll of the body, figures at the column's width."""
+    """At a phone's width: no sideways scroll of the body, figures at the column's width, the
+    contents as wide as the page and showing every link without a scroll box of its own."""
     if width > 400:
         return []
     state = page.evaluate(
         """() => ({
             scroll: document.documentElement.scrollWidth, viewport: window.innerWidth,
             column: document.querySelector('main').clientWidth,
-            figures: [...document.querySelectorAll('figure img')].map(i => i.clientWidth)})"""
+            figures: [...document.querySelectorAll('figure img')].map(i => i.clientWidth),
+            contents: document.querySelector('#sidebar').getBoundingClientRect().width,
+            hidden: document.querySelector('#sidebar').scrollHeight
+                - document.querySelector('#sidebar').clientHeight})"""
     )
     problems = []
     if state["scroll"] > state["viewport"]:
         problems.append(f"{page.url}: body scrolls sideways ({state['scroll']} px)")
+    if state["contents"] < state["viewport"] - 1:
+        problems.append(f"{page.url}: contents {state['contents']} px wide on a phone")
+    if state["hidden"] > 1:
+        problems.append(f"{page.url}: contents hide {state['hidden']} px behind their own scroll")
     # the column's content box: main's width less its padding (1rem either side at this width)
     column = state["column"] - 32
     narrow = [w for w in state["figures"] if w < 0.9 * column]
