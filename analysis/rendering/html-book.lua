@@ -9,6 +9,51 @@ local function page_of(chapter)
   return chapter and (chapter .. ".html") or "index.html"
 end
 
+-- A block's words for the index, with a space between list items and table cells
+-- (pandoc.utils.stringify runs them together: "estate;model").
+local blocks_text
+
+local function rows_text(rows, parts)
+  for _, row in ipairs(rows) do
+    for _, cell in ipairs(row.cells) do
+      table.insert(parts, blocks_text(cell.contents))
+    end
+  end
+end
+
+local function block_text(block)
+  local kind = block.t
+  if kind == "BulletList" or kind == "OrderedList" then
+    local parts = {}
+    for _, item in ipairs(block.content) do
+      table.insert(parts, blocks_text(item))
+    end
+    return table.concat(parts, " ")
+  elseif kind == "Div" or kind == "BlockQuote" then
+    return blocks_text(block.content)
+  elseif kind == "Figure" then
+    return stringify(block.caption.long) .. " " .. blocks_text(block.content)
+  elseif kind == "Table" then
+    local parts = { stringify(block.caption.long) }
+    rows_text(block.head.rows, parts)
+    for _, body in ipairs(block.bodies) do
+      rows_text(body.head, parts)
+      rows_text(body.body, parts)
+    end
+    rows_text(block.foot.rows, parts)
+    return table.concat(parts, " ")
+  end
+  return stringify(block)
+end
+
+blocks_text = function(blocks)
+  local parts = {}
+  for _, block in ipairs(blocks) do
+    table.insert(parts, block_text(block))
+  end
+  return table.concat(parts, " ")
+end
+
 local function search_rows(blocks)
   local rows, chapter, anchor, title, text = {}, nil, "", "", {}
   local function flush()
@@ -24,7 +69,7 @@ local function search_rows(blocks)
       if block.level == 1 then chapter = block.identifier end
       anchor, title = block.identifier, stringify(block.content)
     else
-      table.insert(text, stringify(block))
+      table.insert(text, block_text(block))
     end
   end
   flush()

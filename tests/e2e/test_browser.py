@@ -371,6 +371,8 @@ def test_search_finds_a_phrase_of_one_appendix_and_follows_the_hit(
     page.fill("#search-input", phrase)
     hits = page.locator("#search-results a")
     hits.first.wait_for()
+    panel = page.locator("#search-results").bounding_box()
+    assert panel["x"] >= 0 and panel["x"] + panel["width"] <= width, panel  # all on screen
     pages = {href.split("#")[0] for href in hits.evaluate_all("a => a.map(l => l.href)")}
     assert pages == {f"{site_url}/sec-{appendix.id}.html"}
     hits.first.click()

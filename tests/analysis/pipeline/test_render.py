@@ -122,7 +122,10 @@ def project(tmp_path: Path) -> tuple[Book, Path]:
         root / "chapters" / "two.ipynb",
         [
             new_markdown_cell("# Second chapter {#sec-two}\n\nBack to @sec-one."),
-            new_markdown_cell("## Only here\n\nA quokka-shaped phrase appears once."),
+            new_markdown_cell(
+                "## Only here\n\nA quokka-shaped phrase appears once.\n\n"
+                "- first point;\n- second point\n"
+            ),
             figure,
         ],
     )
@@ -305,6 +308,9 @@ def test_search_index_lists_every_section_with_its_page(html_book):
     rows = json.loads(text.removeprefix("window.BOOK_SEARCH = ").rstrip().rstrip(";"))
     hits = [(page, anchor) for page, anchor, _, body in rows if "quokka-shaped" in body]
     assert hits == [("sec-two.html", "only-here")]
+    bodies = {anchor: body for _, anchor, _, body in rows}
+    assert "first point; second point Figure A.1: Trend" in bodies["only-here"]  # apart
+    assert "Group Children Share SCH 1,234 62% YOI * 38%" in bodies["details"]  # table cells
     assert ("sec-one.html", "background") in [(r[0], r[1]) for r in rows]
     assert '<script src="search-index.js"></script>' in _pages(html_book)["sec-one.html"]
     assert (html_book / "assets" / "search.js").exists()
