@@ -434,6 +434,7 @@ def test_keyboard_reaches_skip_link_search_and_sidebar(browser, site_url):
     assert "toc-sec-index" in reached, reached  # the sidebar's first chapter link
     page.focus("a.skip-link")
     page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"#content$"), timeout=5000)  # the jump lands after the key
     assert page.url.endswith("#content")
     page.close()
 
