@@ -50,6 +50,9 @@ class ChapterContext:
         sites = loading.load_sites(directory)
         chosen_years = check_years(years)
         chosen_settings = check_setting_types(setting_types)
+        check_whole_reporting_groups(
+            chosen_settings, zip(sites["setting_type"], sites["reporting_group"], strict=True)
+        )
         chosen_site = check_site(site, sites["site_id"].tolist())
         return cls(directory, chosen_site, chosen_years, chosen_settings, sites)
 
@@ -143,6 +146,31 @@ def check_setting_types(setting_types: Iterable[str]) -> tuple[str, ...]:
             f"unknown: {', '.join(unknown) or '(none given)'}"
         )
     return chosen
+
+
+def check_whole_reporting_groups(
+    setting_types: Iterable[str], register: Iterable[tuple[str, str]]
+) -> None:
+    """Refuse a selection that takes part of a reporting group (from the site register's
+    (setting_type, reporting_group) pairs).
+
+    The national report gives exact figures for each reporting group, so a report of part
+    of a group, read beside it, shows the rest of the group by difference: YOIs without the
+    STC would give the STC's own figures, which no report may show.
+    """
+    chosen = set(setting_types)
+    groups: dict[str, set[str]] = {}
+    for setting_type, group in register:
+        groups.setdefault(str(group), set()).add(str(setting_type))
+    for group, members in groups.items():
+        taken, left = sorted(members & chosen), sorted(members - chosen)
+        if taken and left:
+            raise ParameterError(
+                f"setting_types cannot take {', '.join(taken)} without {', '.join(left)}: the "
+                f"report gives {group} figures together, so a report of part of them would show "
+                f"{', '.join(left)} on its own by difference; choose all of {group} or none of "
+                "it (e.g. YOI,STC or SCH)"
+            )
 
 
 def check_site(site: str | None, known_sites: list[str]) -> str | None:

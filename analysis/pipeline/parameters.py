@@ -305,13 +305,23 @@ def check_parameter_values(parameters: dict[str, Any], data_dir: Path) -> dict[s
     A bad value is refused here with the same message the chapter would give, before a
     kernel starts or the gate runs.
     """
-    from analysis.data.chapter_context import check_setting_types, check_site, check_years
+    from analysis.data.chapter_context import (
+        check_setting_types,
+        check_site,
+        check_whole_reporting_groups,
+        check_years,
+    )
 
     checked = dict(parameters)
     if "years" in checked:
         checked["years"] = list(check_years(checked["years"]))
     if "setting_types" in checked:
         checked["setting_types"] = list(check_setting_types(checked["setting_types"]))
+        register = _rows(data_dir / "sites.csv")
+        check_whole_reporting_groups(
+            checked["setting_types"],
+            [(row.get("setting_type", ""), row.get("reporting_group", "")) for row in register],
+        )
     if checked.get("site"):
         checked["site"] = check_site(checked["site"], _column(data_dir / "sites.csv", "site_id"))
         checked["site"] = checked["site"] or ""

@@ -86,6 +86,17 @@ def test_an_unknown_format_is_refused_before_anything_runs(formats, tmp_path):
     assert not (tmp_path / "book").exists()
 
 
+@pytest.mark.parametrize("command", ["run topic-1", "build"])
+def test_a_selection_that_would_show_the_stc_alone_is_refused_before_anything_runs(
+    command, tmp_path
+):
+    out = tmp_path / "out"
+    result = _invoke(*command.split(), "-p", "setting_types", "YOI", "--out", str(out))
+    _assert_one_line_error(result, "cannot take YOI without STC", "choose all of YOI/STC")
+    assert result.exit_code == 2
+    assert not out.exists()
+
+
 def test_run_executes_renders_and_then_serves_an_unchanged_run_from_the_cache(tmp_path):
     result = _invoke("run", "introduction", "-p", "years", "1,3", "--out", str(tmp_path))
     assert result.exit_code == 0, result.output

@@ -4,6 +4,7 @@ from analysis.data.chapter_context import (
     ChapterContext,
     check_setting_types,
     check_site,
+    check_whole_reporting_groups,
     check_years,
 )
 from analysis.errors import DataError, ParameterError
@@ -23,6 +24,27 @@ def test_years_are_sorted_and_deduplicated():
 def test_unknown_setting_type_is_named():
     with pytest.raises(ParameterError, match="unknown: PRISON"):
         check_setting_types(["YOI", "prison"])
+
+
+REGISTER = [("YOI", "YOI/STC"), ("YOI", "YOI/STC"), ("STC", "YOI/STC"), ("SCH", "SCH")]
+
+
+@pytest.mark.parametrize("chosen", [["YOI"], ["STC"], ["YOI", "SCH"], ["STC", "SCH"]])
+def test_a_selection_that_splits_the_yois_from_the_stc_is_refused(chosen):
+    """Read beside the national report's YOI/STC figures, it would show the STC alone."""
+    with pytest.raises(ParameterError, match="choose all of YOI/STC or none of it"):
+        check_whole_reporting_groups(chosen, REGISTER)
+
+
+@pytest.mark.parametrize("chosen", [["YOI", "STC", "SCH"], ["YOI", "STC"], ["SCH"]])
+def test_a_selection_of_whole_reporting_groups_is_accepted(chosen):
+    check_whole_reporting_groups(chosen, REGISTER)
+
+
+def test_loading_a_context_checks_the_groups_against_the_register(bundled_data_dir):
+    with pytest.raises(ParameterError, match="cannot take YOI without STC"):
+        ChapterContext.load(data_dir=bundled_data_dir, setting_types=["YOI"])
+    assert ChapterContext.load(data_dir=bundled_data_dir, setting_types=["SCH"]).is_national
 
 
 def test_unknown_site_lists_the_valid_ones():

@@ -49,8 +49,11 @@ def test_a_site_report_names_its_site_and_rounds_its_counts():
     assert count == protect_count(len(ctx.staff_survey))
 
 
-def test_choosing_only_the_stc_is_protected_like_a_site_report():
-    ctx = ChapterContext.load(data_dir="", setting_types=["STC"])
+def test_a_selection_that_leaves_a_single_site_is_protected_like_a_site_report():
+    """Loading refuses the STC on its own (see test_chapter_context); a register whose
+    reporting group holds one site would leave one, and is protected."""
+    loaded = ChapterContext.load(data_dir="")
+    ctx = ChapterContext(loaded.data_dir, None, loaded.years, ("STC",), loaded.sites)
     assert ctx.is_national and chapter_notes.needs_disclosure_control(ctx)
     text = chapter_notes.describe_scope(ctx, ("staff_survey",))
     assert "protected as in a site report" in text
