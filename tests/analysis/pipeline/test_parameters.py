@@ -161,6 +161,7 @@ def test_every_chapter_in_the_book_declares_described_parameters():
     [
         ({"years": [4]}, "years must be a non-empty subset of 1, 2, 3"),
         ({"setting_types": ["XYZ"]}, "setting_types must be a non-empty subset"),
+        ({"setting_types": ["STC"]}, "cannot take STC without YOI"),
         ({"site": "S99"}, "unknown site 'S99'"),
         ({"wtp": -1.0}, "wtp must be a positive number of pounds"),
         ({"psa_draws": 5}, "psa_draws must be a whole number >= 100"),
@@ -175,7 +176,8 @@ def test_bad_values_are_refused_before_anything_runs(parameters, message):
 
 def test_good_values_are_normalised_as_the_chapters_do():
     checked = check_parameter_values(
-        {"years": [3, 1], "setting_types": ["yoi"], "site": "s07", "wtp": 20000.0},
+        {"years": [3, 1], "setting_types": ["stc", "yoi"], "site": "s07", "wtp": 20000.0},
         DEFAULT_DATA_DIR,
     )
-    assert checked == {"years": [1, 3], "setting_types": ["YOI"], "site": "S07", "wtp": 20000.0}
+    expected = {"years": [1, 3], "setting_types": ["STC", "YOI"], "site": "S07", "wtp": 20000.0}
+    assert checked == expected
