@@ -65,3 +65,4 @@ YEARS = (1, 2, 3)
 # First month of the COVID-19 pandemic in England (first national lockdown, 23 March 2020)
 PANDEMIC_START = "2020-03"
 SETTING_TYPES = ("YOI", "STC", "SCH")
+NO_SITE_REPORT = ("STC",)  # setting types only ever reported with their group, never alone

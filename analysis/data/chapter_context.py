@@ -19,7 +19,7 @@ from typing import TypeVar
 
 import pandas as pd
 
-from analysis.config import SETTING_TYPES, YEARS
+from analysis.config import NO_SITE_REPORT, SETTING_TYPES, YEARS
 from analysis.data import loading
 from analysis.data.result_memo import DataFolder, memo_folder, remembered
 from analysis.errors import ParameterError
@@ -54,6 +54,9 @@ class ChapterContext:
             chosen_settings, zip(sites["setting_type"], sites["reporting_group"], strict=True)
         )
         chosen_site = check_site(site, sites["site_id"].tolist())
+        check_site_has_a_report(
+            chosen_site, zip(sites["site_id"], sites["setting_type"], strict=True)
+        )
         return cls(directory, chosen_site, chosen_years, chosen_settings, sites)
 
     @property
@@ -171,6 +174,20 @@ def check_whole_reporting_groups(
                 f"{', '.join(left)} on its own by difference; choose all of {group} or none of "
                 "it (e.g. YOI,STC or SCH)"
             )
+
+
+def check_site_has_a_report(site: str | None, register: Iterable[tuple[str, str]]) -> None:
+    """Refuse a site whose setting type has no report of its own (the single secure training
+    centre), from the register's (site_id, setting_type) pairs."""
+    if site is None:
+        return
+    types = dict(register)
+    if types.get(site) in NO_SITE_REPORT:
+        valid = ", ".join(s for s, kind in types.items() if kind not in NO_SITE_REPORT)
+        raise ParameterError(
+            f"site {site!r} is the secure training centre, which has no report of its own (it "
+            f"is reported with the YOIs); valid sites: {valid}"
+        )
 
 
 def check_site(site: str | None, known_sites: list[str]) -> str | None:

@@ -22,7 +22,14 @@ from typing import Any
 
 import yaml
 
-from analysis.config import BOOK_DIR, BUILD_DIR, PROJECT_ROOT, SETTING_TYPES, YEARS
+from analysis.config import (
+    BOOK_DIR,
+    BUILD_DIR,
+    NO_SITE_REPORT,
+    PROJECT_ROOT,
+    SETTING_TYPES,
+    YEARS,
+)
 from analysis.errors import BuildError, DataError, ParameterError
 from analysis.pipeline import publish as publishing
 from analysis.pipeline.book import Book, Chapter, book_config, read_book
@@ -135,7 +142,9 @@ def site_ids(data_dir: Path) -> list[str]:
     The single secure training centre is only ever reported with the YOIs, so it has no
     site report: any figure of its own would describe the STC alone.
     """
-    return [row["site_id"] for row in _register(data_dir) if row["setting_type"] != "STC"]
+    return [
+        row["site_id"] for row in _register(data_dir) if row["setting_type"] not in NO_SITE_REPORT
+    ]
 
 
 def check_sites(requested: tuple[str | None, ...], data_dir: Path) -> tuple[str | None, ...]:
@@ -146,7 +155,7 @@ def check_sites(requested: tuple[str | None, ...], data_dir: Path) -> tuple[str 
     pattern whether it comes from ``--site`` or from ``sites.csv``.
     """
     known = site_ids(data_dir)
-    stc = {row["site_id"] for row in _register(data_dir) if row["setting_type"] == "STC"}
+    stc = {row["site_id"] for row in _register(data_dir) if row["setting_type"] in NO_SITE_REPORT}
     for site in requested:
         if site is None:
             continue

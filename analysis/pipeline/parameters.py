@@ -308,6 +308,7 @@ def check_parameter_values(parameters: dict[str, Any], data_dir: Path) -> dict[s
     from analysis.data.chapter_context import (
         check_setting_types,
         check_site,
+        check_site_has_a_report,
         check_whole_reporting_groups,
         check_years,
     )
@@ -324,6 +325,11 @@ def check_parameter_values(parameters: dict[str, Any], data_dir: Path) -> dict[s
         )
     if checked.get("site"):
         checked["site"] = check_site(checked["site"], _column(data_dir / "sites.csv", "site_id"))
+        register = _rows(data_dir / "sites.csv")
+        check_site_has_a_report(
+            checked["site"],
+            [(row.get("site_id", ""), row.get("setting_type", "")) for row in register],
+        )
         checked["site"] = checked["site"] or ""
     economic = {"wtp", "alternative_wtp", "cost_per_staff", "psa_draws", "psa_seed"}
     if economic & set(checked) or {"staff_per_unit", "staff_per_setting"} & set(checked):

@@ -86,13 +86,20 @@ def test_an_unknown_format_is_refused_before_anything_runs(formats, tmp_path):
     assert not (tmp_path / "book").exists()
 
 
-@pytest.mark.parametrize("command", ["run topic-1", "build"])
-def test_a_selection_that_would_show_the_stc_alone_is_refused_before_anything_runs(
-    command, tmp_path
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        ("run topic-1 -p setting_types YOI", "cannot take YOI without STC"),
+        ("build -p setting_types YOI", "cannot take YOI without STC"),
+        ("run topic-1 -p site S09", "the secure training centre, which has no report of its own"),
+    ],
+)
+def test_what_would_show_the_stc_alone_is_refused_before_anything_runs(
+    arguments, message, tmp_path
 ):
     out = tmp_path / "out"
-    result = _invoke(*command.split(), "-p", "setting_types", "YOI", "--out", str(out))
-    _assert_one_line_error(result, "cannot take YOI without STC", "choose all of YOI/STC")
+    result = _invoke(*arguments.split(), "--out", str(out))
+    _assert_one_line_error(result, message)
     assert result.exit_code == 2
     assert not out.exists()
 

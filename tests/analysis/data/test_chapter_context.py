@@ -4,6 +4,7 @@ from analysis.data.chapter_context import (
     ChapterContext,
     check_setting_types,
     check_site,
+    check_site_has_a_report,
     check_whole_reporting_groups,
     check_years,
 )
@@ -45,6 +46,16 @@ def test_loading_a_context_checks_the_groups_against_the_register(bundled_data_d
     with pytest.raises(ParameterError, match="cannot take YOI without STC"):
         ChapterContext.load(data_dir=bundled_data_dir, setting_types=["YOI"])
     assert ChapterContext.load(data_dir=bundled_data_dir, setting_types=["SCH"]).is_national
+
+
+def test_the_stc_has_no_report_of_its_own(bundled_data_dir):
+    register = [("S01", "YOI"), ("S09", "STC"), ("S10", "SCH")]
+    with pytest.raises(ParameterError, match=r"valid sites: S01, S10$"):
+        check_site_has_a_report("S09", register)
+    check_site_has_a_report("S01", register)
+    check_site_has_a_report(None, register)
+    with pytest.raises(ParameterError, match="secure training centre"):
+        ChapterContext.load(data_dir=bundled_data_dir, site="S09")
 
 
 def test_unknown_site_lists_the_valid_ones():
