@@ -75,7 +75,6 @@ def allowed_values(name: str, data_dir: Path | None = None) -> str:
     """What a parameter accepts, in words, from the same sources its checks use."""
     fixed = {
         "years": f"one or more of {', '.join(str(y) for y in config.YEARS)}",
-        "setting_types": f"one or more of {', '.join(config.SETTING_TYPES)}",
         "wtp": "a positive amount in pounds",
         "alternative_wtp": "a positive amount in pounds",
         "cost_per_staff": "None, or a positive amount in pounds",
@@ -88,10 +87,27 @@ def allowed_values(name: str, data_dir: Path | None = None) -> str:
     if name in fixed:
         return fixed[name]
     folder = data_dir or config.DEFAULT_DATA_DIR
+    register = _rows(folder / "sites.csv")
     if name == "site":
-        sites = _column(folder / "sites.csv", "site_id")
+        sites = [
+            row["site_id"]
+            for row in register
+            if row.get("site_id") and row.get("setting_type") not in config.NO_SITE_REPORT
+        ]
         listed = ", ".join(sites) if sites else "a site id from sites.csv"
         return f"empty (national report), or one of {listed}"
+    if name == "setting_types":
+        groups: dict[str, list[str]] = {}
+        for row in register:
+            members = groups.setdefault(row.get("reporting_group", ""), [])
+            if row.get("setting_type") and row["setting_type"] not in members:
+                members.append(row["setting_type"])
+        order = {kind: i for i, kind in enumerate(config.SETTING_TYPES)}
+        ranked = [sorted(m, key=lambda kind: order.get(kind, 99)) for m in groups.values() if m]
+        words = [",".join(members) for members in sorted(ranked, key=lambda m: order.get(m[0], 99))]
+        if not words:
+            return f"one or more of {', '.join(config.SETTING_TYPES)}"
+        return f"whole setting groups: {' or '.join(words)}, or all"
     if name == "benefit_items":
         rows = _rows(folder / "economics_inputs.csv")
         items = [row["item"] for row in rows if row.get("kind") == "benefit"]

@@ -137,10 +137,11 @@ def test_annotated_parameters_with_a_none_default_take_their_annotated_type(desc
 
 def test_allowed_values_come_from_config_and_the_data():
     assert allowed_values("years") == "one or more of 1, 2, 3"
-    assert allowed_values("setting_types") == "one or more of YOI, STC, SCH"
+    assert allowed_values("setting_types") == "whole setting groups: YOI,STC or SCH, or all"
     with open(DEFAULT_DATA_DIR / "sites.csv", encoding="utf-8") as handle:
-        sites = [row["site_id"] for row in csv.DictReader(handle)]
-    assert allowed_values("site").endswith(", ".join(sites))
+        sites = [row["site_id"] for row in csv.DictReader(handle) if row["setting_type"] != "STC"]
+    assert allowed_values("site").endswith(", ".join(sites))  # not the STC: no report of its own
+    assert "S09" not in allowed_values("site")
     with open(DEFAULT_DATA_DIR / "economics_inputs.csv", encoding="utf-8") as handle:
         items = [row["item"] for row in csv.DictReader(handle) if row["kind"] == "benefit"]
     assert allowed_values("benefit_items").endswith(", ".join(items))
