@@ -94,7 +94,13 @@ def test_bad_parameters_stop_a_chapter_before_any_computation(overrides, message
 
 
 @pytest.mark.parametrize("name", TOPICS)
-def test_a_site_report_for_the_stc_runs_clean_with_disclosure_control(name):
-    namespace = run_in_process(name, site="S09")
+def test_a_chapter_for_the_smallest_site_runs_clean_with_disclosure_control(name):
+    namespace = run_in_process(name, site="S17")  # 26 administrative cases
     assert namespace["protect"] is True
-    assert namespace["ctx"].site == "S09"
+    assert namespace["ctx"].site == "S17"
+
+
+def test_a_chapter_for_the_stc_is_refused():
+    """The STC is only ever reported with the YOIs: no chapter of its own."""
+    with pytest.raises(ParameterError, match="secure training centre"):
+        run_in_process("topic-1", site="S09")
