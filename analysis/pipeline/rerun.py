@@ -147,7 +147,20 @@ def _parameter_note(raw: dict[str, str], specs: list) -> str:
         return "Re-run with the chapter's default parameters."
     defaults = {spec.name: spec.default_text for spec in specs}
     shown = "; ".join(f"{name} = {raw[name]} (default {defaults[name]})" for name in sorted(raw))
-    return f"Re-run with {shown}."
+    note = f"Re-run with {shown}."
+    if str(raw.get("site", "")).strip():
+        note += f" {SITE_RUN_NOTE}"
+    return note
+
+
+# A chapter run for one site protects its own numbers, but is not part of the site reports'
+# release, which is protected across every report of a build.
+SITE_RUN_NOTE = (
+    "A working page for the analyst, not for release: its numbers are protected on their own "
+    "(suppressed or rounded), not together with the site reports, and beside them could narrow "
+    "values those reports suppress. A site's figures are released through its site report "
+    "(stairs-report build --site)."
+)
 
 
 def _stamp_path(out_dir: Path, name: str) -> Path:

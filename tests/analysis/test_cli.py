@@ -134,6 +134,18 @@ def test_runs_of_the_summary_and_recommendations_share_their_headline_findings(t
     entry = tmp_path / ".cache" / "recommendations__site_S07__wtp_25000.json"
     reads = {Path(path).name for path in json.loads(entry.read_text())["reads"]}
     assert {"cyp_survey.csv", "staff_survey.csv", "interviews.csv", "S07.csv"} <= reads
+    page = (tmp_path / "recommendations__site_S07__wtp_25000.html").read_text(encoding="utf-8")
+    assert "A working page for the analyst, not for release" in page  # a site's run
+
+
+def test_only_a_run_for_one_site_says_it_is_not_for_release():
+    from types import SimpleNamespace
+
+    from analysis.pipeline.rerun import SITE_RUN_NOTE, _parameter_note
+
+    specs = [SimpleNamespace(name="wtp", default_text="30000")]
+    assert _parameter_note({"wtp": "25000"}, specs) == "Re-run with wtp = 25000 (default 30000)."
+    assert SITE_RUN_NOTE not in _parameter_note({}, specs)
 
 
 def test_a_changed_parameter_is_a_new_run_not_a_cached_one(tmp_path):
