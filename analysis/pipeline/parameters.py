@@ -330,18 +330,18 @@ def check_parameter_values(parameters: dict[str, Any], data_dir: Path) -> dict[s
     )
 
     checked = dict(parameters)
+    register = _rows(data_dir / "sites.csv") if {"setting_types", "site"} & set(checked) else []
     if "years" in checked:
         checked["years"] = list(check_years(checked["years"]))
     if "setting_types" in checked:
         checked["setting_types"] = list(check_setting_types(checked["setting_types"]))
-        register = _rows(data_dir / "sites.csv")
         check_whole_reporting_groups(
             checked["setting_types"],
             [(row.get("setting_type", ""), row.get("reporting_group", "")) for row in register],
         )
     if checked.get("site"):
-        checked["site"] = check_site(checked["site"], _column(data_dir / "sites.csv", "site_id"))
-        register = _rows(data_dir / "sites.csv")
+        known = [row["site_id"] for row in register if row.get("site_id")]
+        checked["site"] = check_site(checked["site"], known)
         check_site_has_a_report(
             checked["site"],
             [(row.get("site_id", ""), row.get("setting_type", "")) for row in register],
