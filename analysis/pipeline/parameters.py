@@ -269,10 +269,6 @@ def _rows(path: Path) -> list[dict[str, str]]:
         return []
 
 
-def _column(path: Path, column: str) -> list[str]:
-    return [row[column] for row in _rows(path) if row.get(column)]
-
-
 @dataclass(frozen=True)
 class ChapterParameters:
     """A chapter's id, title and the parameters a user may set."""
